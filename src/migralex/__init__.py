@@ -1,0 +1,3 @@
+"""Migralex: legal watch on migrants rights."""
+
+__version__ = "0.1.0"

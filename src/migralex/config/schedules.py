@@ -1,0 +1,24 @@
+"""Every periodic job of the product, in one list (DESIGN.md: "all schedules declared in one list").
+
+Each entry names a service function by dotted path and a crontab; ``migralex.common.tasks`` turns
+them into Huey periodic tasks. Adding a job means adding one line here, nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    target: str  # "module:function", called with no arguments
+    minute: str = "*"
+    hour: str = "*"
+    day_of_week: str = "*"
+
+
+SCHEDULES: list[Schedule] = [
+    # Poll the sources that are due; each source keeps its own interval, this only wakes up.
+    Schedule("poll-due-sources", "migralex.sources.services:sources_poll_due", minute="*"),
+]

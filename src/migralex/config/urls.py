@@ -1,0 +1,14 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/v1/", include("migralex.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", include("migralex.web.health_urls")),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("migralex.web.urls")),
+    prefix_default_language=True,
+)
