@@ -18,6 +18,8 @@ COMMAND_MODULES = [
     "migralex.commands.init",
     "migralex.commands.manage",
     "migralex.commands.export",
+    "migralex.commands.bench",
+    "migralex.commands.eval",
 ]
 
 

@@ -189,6 +189,9 @@ class DocumentTheme(models.Model):
             models.UniqueConstraint(fields=["document", "theme"], name="document_theme_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.theme_id} {self.score}"
+
 
 class Relation(models.Model):
     """A typed link between two documents. The target may not be known yet: it is then kept as
