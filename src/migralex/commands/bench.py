@@ -49,7 +49,7 @@ def _missing(name: str):
     def run(args) -> int:
         from migralex.cli import CommandError
 
-        raise CommandError(f"the {name} benchmark is not available in this version")
+        raise CommandError(f"{name!r} is not available in this version")
 
     return run
 
