@@ -53,6 +53,13 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["manage"]:
+        # Everything after "manage" belongs to Django, --help included.
+        from migralex.commands.manage import run_django
+
+        setup_django()
+        return run_django(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
