@@ -1,0 +1,144 @@
+"""Write paths of the analysis: apply the analyser's result to a document, record corrections.
+
+A machine never overrides an analyst: fields an analyst confirmed (see ``Correction``) are left
+as they are, and theme assignments of higher authority are kept by ``document_set_themes``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+
+from migralex.analysis.pipeline import analyse_text
+from migralex.documents import services as documents
+from migralex.documents.choices import AssignmentSource
+from migralex.documents.models import Document, DocumentTheme, Theme, Version
+
+logger = logging.getLogger(__name__)
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _confirmed_fields(document: Document) -> set[str]:
+    """Fields an analyst set on ``document``: machines leave them alone."""
+    from migralex.analysis.models import Correction
+
+    fields: set[str] = set()
+    for correction in Correction.objects.filter(document=document):
+        fields.update(correction.fields)
+    return fields
+
+
+def _first_date(result: dict, *roles: str) -> dt.date | None:
+    for role in roles:
+        for item in result.get("dates", []):
+            if item.get("role") == role:
+                found = _date(item.get("date"))
+                if found:
+                    return found
+    return None
+
+
+@transaction.atomic
+def analyse_version(version: Version) -> dict:
+    """Analyse ``version``'s text and apply the result to its document; return the result.
+
+    The full result is stored in ``version.metadata["analysis"]``. Re-running is idempotent.
+    """
+    text = version.normalized_text or version.raw_text
+    document = version.document
+    result = analyse_text(text, title=document.title or None)
+    version.metadata = {**(version.metadata or {}), "analysis": result}
+    update = ["metadata"]
+    if result.get("language") and not version.language:
+        version.language = result["language"]
+        update.append("language")
+    version.save(update_fields=update)
+    document_apply_analysis(document, result)
+    return result
+
+
+def document_apply_analysis(document: Document, result: dict) -> None:
+    """Set the document's metadata from an analysis result, sparing analyst decisions."""
+    confirmed = _confirmed_fields(document)
+    changed: list[str] = []
+
+    def put(field: str, value) -> None:
+        if value in (None, "") or field in confirmed:
+            return
+        if getattr(document, field) != value:
+            setattr(document, field, value)
+            changed.append(field)
+
+    put("language", result.get("language"))
+    if result.get("doc_type") and result["doc_type"] != "other":
+        put("doc_type", result["doc_type"])
+    put("country", result.get("country"))
+    if "relevant" not in confirmed:
+        put("relevant", bool(result.get("relevant")))
+        put("relevance", float(result.get("relevance") or 0.0))
+    put("date_signed", _first_date(result, "signature", "promulgation"))
+    put("date_published", _first_date(result, "publication"))
+    put("date_in_force", _first_date(result, "entry-into-force"))
+    gazette = result.get("gazette") or {}
+    put("gazette_name", (gazette.get("name") or "")[:200])
+    put("gazette_number", str(gazette.get("number") or "")[:40])
+    put("gazette_date", _date(gazette.get("date")))
+    if changed:
+        document.save(update_fields=[*changed, "updated_at"])
+
+    own = result.get("identifiers") or []
+    if own:
+        documents.document_set_identifiers(document, own)
+    for relation in result.get("relations", []):
+        target = relation.get("target") or {}
+        if target.get("type") and target.get("number"):
+            documents.relation_add(
+                document,
+                relation["type"],
+                target_type=target["type"],
+                target_number=target["number"],
+                assigned_by=AssignmentSource.RULES,
+            )
+    if "themes" not in confirmed:
+        _apply_themes(document, result)
+
+
+def _apply_themes(document: Document, result: dict) -> None:
+    """Replace machine theme links with the accepted themes of ``result``.
+
+    ``document_set_themes`` replaces every link of the same authority, and RULES and MODEL share
+    one, so two calls would erase each other. The model's themes go through the service (which
+    clears the old machine links and spares analysts'); themes only the rules accepted are then
+    added as RULES links, skipping any theme already linked.
+    """
+    model_version = result.get("model_version", "")
+    model = [
+        (t["id"], float(t["score"])) for t in result.get("themes", []) if t.get("by") != "rules"
+    ]
+    rules = [
+        (t["id"], float(t["score"])) for t in result.get("themes", []) if t.get("by") == "rules"
+    ]
+    documents.document_set_themes(
+        document, model, AssignmentSource.MODEL, model_version=model_version
+    )
+    if not rules:
+        return
+    linked = set(document.theme_links.values_list("theme_id", flat=True))
+    known = set(Theme.objects.filter(id__in=[t for t, _ in rules]).values_list("id", flat=True))
+    for theme_id, score in rules:
+        if theme_id in known and theme_id not in linked:
+            DocumentTheme.objects.create(
+                document=document,
+                theme_id=theme_id,
+                score=round(score, 4),
+                assigned_by=AssignmentSource.RULES,
+                model_version=model_version,
+            )
