@@ -164,6 +164,14 @@ FETCH_USER_AGENT = f"Migralex/0.1 (legal watch on migrants' rights; +{FETCH_CONT
 # Hosts or networks a fetcher may reach although they are private (SSRF guard allow-list).
 FETCH_ALLOW_PRIVATE = env_list("MIGRALEX_FETCH_ALLOW", [])
 
+# --- source monitoring (docs/operations.md) ----------------------------------------------------
+SOURCE_POLL_WORKERS = env_int("MIGRALEX_POLL_WORKERS", 8, minimum=1)
+SOURCE_HOST_CONCURRENCY = env_int("MIGRALEX_POLL_HOST_CONCURRENCY", 2, minimum=1)
+SOURCE_HOST_DELAY_SECONDS = env_float("MIGRALEX_POLL_HOST_DELAY", 1.0)
+SOURCE_FAILURE_NOTIFY_AFTER = env_int("MIGRALEX_SOURCE_FAILURE_NOTIFY", 3, minimum=1)
+# Folders a "watched folder" source may read besides the data dir (an administrator's choice).
+SOURCE_FOLDER_ROOTS = env_list("MIGRALEX_WATCH_DIRS", [])
+
 # --- search -----------------------------------------------------------------------------------
 SEARCH_BACKEND = env_choice("MIGRALEX_SEARCH_BACKEND", "tantivy", ("tantivy", "postgres"))
 
