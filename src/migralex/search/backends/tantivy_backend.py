@@ -1,0 +1,336 @@
+"""The default search backend: an embedded tantivy index under ``settings.INDEX_DIR``.
+
+Terms come from our own analyser (``IndexRecord.body_terms``) joined by spaces and indexed with
+tantivy's whitespace tokenizer, so tantivy never re-analyses text and the query side uses the very
+same terms. Facet fields are raw fast fields, aggregated by tantivy itself over the matching
+documents (no Python scan of the result set). Filters are term-set queries on indexed fields.
+
+Concurrency: one writer at a time across processes (an ``flock`` on a file in the index dir;
+tantivy's own lock would fail instead of waiting); readers in any process, reloaded after our own
+commits and by tantivy's commit watcher for other processes' commits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import tantivy
+
+from migralex.search.plan import FACETS, MAX_FACET_VALUES, Clause, IndexRecord, SearchPlan
+
+SCHEMA_VERSION = "1"
+LOCK_NAME = ".migralex-writer.lock"
+LOCK_TIMEOUT_S = 120
+# Exact-language matches always rank above matches found only through thesaurus expansion.
+TIER_BONUS = 1000.0
+EXPANSION_BOOST = 0.3
+TITLE_BOOST = 1.5
+_FACET_FIELD = {name: f"f_{name}" for name in FACETS if name != "year"}
+
+
+class IndexLockTimeout(RuntimeError):
+    pass
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("id", stored=False, indexed=True, fast=True)
+    sb.add_unsigned_field("version", stored=False, indexed=False, fast=True)
+    sb.add_text_field("body", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("title", tokenizer_name="whitespace", index_option="position")
+    for field in _FACET_FIELD.values():
+        sb.add_text_field(field, tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_unsigned_field("year", stored=False, indexed=True, fast=True)
+    sb.add_integer_field("date", stored=False, indexed=False, fast=True)
+    sb.add_text_field("access", tokenizer_name="raw", index_option="basic")
+    sb.add_bytes_field("payload", stored=True)
+    return sb.build()
+
+
+SCHEMA = _schema()
+_OPEN: dict[str, tantivy.Index] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+class TantivyBackend:
+    name = "tantivy"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.schema = SCHEMA
+
+    # --- opening ----------------------------------------------------------------------------
+    def _index(self) -> tantivy.Index:
+        key = str(self.path)
+        index = _OPEN.get(key)
+        if index is not None:
+            return index
+        with _OPEN_LOCK:
+            if key not in _OPEN:
+                self.path.mkdir(parents=True, exist_ok=True)
+                marker = self.path / "schema-version"
+                if tantivy.Index.exists(key) and (
+                    not marker.exists() or marker.read_text().strip() != SCHEMA_VERSION
+                ):
+                    # An index of an older schema cannot be read: start again, reindex repairs.
+                    self._wipe()
+                index = tantivy.Index(self.schema, path=key, reuse=True)
+                marker.write_text(SCHEMA_VERSION)
+                _OPEN[key] = index
+            return _OPEN[key]
+
+    def _wipe(self) -> None:
+        for child in self.path.iterdir():
+            if child.name == LOCK_NAME:
+                continue
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+
+    @contextlib.contextmanager
+    def _writer(self, bulk: bool = False) -> Iterator[tantivy.IndexWriter]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / LOCK_NAME, "a+") as lock:
+            deadline = time.monotonic() + LOCK_TIMEOUT_S
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise IndexLockTimeout(
+                            f"another process has held the search index writer lock for "
+                            f"{LOCK_TIMEOUT_S}s ({self.path / LOCK_NAME})"
+                        ) from None
+                    time.sleep(0.05)
+            index = self._index()
+            writer = index.writer(
+                heap_size=(256 if bulk else 32) * 1_000_000, num_threads=2 if bulk else 1
+            )
+            try:
+                yield writer
+                writer.commit()
+                if bulk:
+                    writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                del writer
+                fcntl.flock(lock, fcntl.LOCK_UN)
+            index.reload()
+
+    # --- writing ----------------------------------------------------------------------------
+    def index(self, records: Iterable[IndexRecord], *, bulk: bool = False) -> int:
+        n = 0
+        with self._writer(bulk=bulk) as writer:
+            for record in records:
+                writer.delete_documents_by_term("id", record.id)
+                writer.add_document(self._document(record))
+                n += 1
+        return n
+
+    def _document(self, record: IndexRecord) -> tantivy.Document:
+        doc = tantivy.Document()
+        doc.add_unsigned("id", record.id)
+        doc.add_unsigned("version", record.version_id)
+        doc.add_text("body", " ".join(record.body_terms))
+        doc.add_text("title", " ".join(record.title_terms))
+        for name, field in _FACET_FIELD.items():
+            for value in record.facets.get(name, ()):
+                doc.add_text(field, value)
+        doc.add_unsigned("year", record.year)
+        doc.add_integer("date", record.date_ord)
+        for token in record.access:
+            doc.add_text("access", token)
+        doc.add_bytes("payload", json.dumps(record.payload, ensure_ascii=False).encode())
+        return doc
+
+    def delete(self, ids: Iterable[int]) -> None:
+        with self._writer() as writer:
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+
+    def clear(self) -> None:
+        with self._writer() as writer:
+            writer.delete_all_documents()
+
+    # --- reading ----------------------------------------------------------------------------
+    def searcher(self) -> tantivy.Searcher:
+        return self._index().searcher()
+
+    def count(self) -> int:
+        return self.searcher().num_docs
+
+    def versions(self) -> dict[int, int]:
+        """{document id: indexed version id} of every indexed document (drift checks)."""
+        searcher = self.searcher()
+        total = searcher.num_docs
+        if not total:
+            return {}
+        hits = searcher.search(tantivy.Query.all_query(), limit=total, count=False).hits
+        addresses = [address for _, address in hits]
+        ids = searcher.fast_field_values("id", addresses)
+        versions = searcher.fast_field_values("version", addresses)
+        return dict(zip(ids, versions, strict=True))
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+
+    def doc_freq(self, term: str) -> int:
+        return self.searcher().doc_freq("body", term)
+
+    def search(self, plan: SearchPlan) -> tuple[int, list[tuple[float, dict]], dict]:
+        """(count, [(score, payload)], facets) for ``plan``."""
+        searcher = self.searcher()
+        query = self._query(plan)
+        by_date = plan.sort == "date" or not (plan.must or plan.like)
+        if by_date:
+            result = searcher.search(
+                query, limit=plan.limit, offset=plan.offset, order_by_field="date"
+            )
+        else:
+            result = searcher.search(query, limit=plan.limit, offset=plan.offset)
+        hits = []
+        for score, address in result.hits:
+            payload = json.loads(searcher.doc(address).get_first("payload"))
+            hits.append((0.0 if by_date else float(score), payload))
+        facets = self._facets(searcher, query) if plan.facets and result.count else {}
+        return result.count, hits, facets
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict:
+        aggs = {
+            name: {"terms": {"field": field, "size": MAX_FACET_VALUES}}
+            for name, field in _FACET_FIELD.items()
+        }
+        aggs["year"] = {"terms": {"field": "year", "size": MAX_FACET_VALUES}}
+        raw = searcher.aggregate(query, aggs)
+        facets = {}
+        for name in FACETS:
+            buckets = raw.get(name, {}).get("buckets", [])
+            values = [
+                (str(int(b["key"])) if name == "year" else b["key"], int(b["doc_count"]))
+                for b in buckets
+            ]
+            if name == "year":
+                values = [(v, c) for v, c in values if v != "0"]
+            facets[name] = sorted(values, key=lambda vc: (-vc[1], vc[0]))
+        return facets
+
+    # --- query building ---------------------------------------------------------------------
+    def _clause(self, clause: Clause, field: str = "body") -> tantivy.Query:
+        if clause.kind == "phrase" and len(clause.terms) > 1:
+            return tantivy.Query.phrase_query(self.schema, field, list(clause.terms))
+        if clause.kind == "prefix":
+            return tantivy.Query.regex_query(self.schema, field, re.escape(clause.terms[0]) + ".*")
+        return tantivy.Query.term_query(self.schema, field, clause.terms[0])
+
+    def _scored(self, clause: Clause) -> tantivy.Query:
+        # A word in the title counts more than the same word in the body.
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, self._clause(clause, "body")),
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.boost_query(self._clause(clause, "title"), TITLE_BOOST),
+                ),
+            ]
+        )
+
+    def _main(self, plan: SearchPlan) -> tantivy.Query | None:
+        parts = []
+        for group in plan.must:
+            if len(group) == 1:
+                parts.append((tantivy.Occur.Must, self._scored(group[0])))
+            else:
+                alternatives = [(tantivy.Occur.Should, self._scored(c)) for c in group]
+                parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(alternatives)))
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0][1]
+        return tantivy.Query.boolean_query(parts)
+
+    def _query(self, plan: SearchPlan) -> tantivy.Query:
+        main = self._main(plan)
+        like = plan.like
+        if like:
+            main = tantivy.Query.boolean_query(
+                [
+                    (
+                        tantivy.Occur.Should,
+                        tantivy.Query.boost_query(
+                            tantivy.Query.term_query(self.schema, "body", term), weight
+                        ),
+                    )
+                    for term, weight in like
+                ]
+            )
+        if main is not None and plan.expansions:
+            expansion = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Should, self._clause(Clause("phrase", phrase)))
+                    for exp in plan.expansions
+                    for phrase in exp.phrases
+                ]
+            )
+            main = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Should, main),
+                    (tantivy.Occur.Should, tantivy.Query.const_score_query(main, TIER_BONUS)),
+                    (
+                        tantivy.Occur.Should,
+                        tantivy.Query.boost_query(expansion, EXPANSION_BOOST),
+                    ),
+                ]
+            )
+        parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        parts.append((tantivy.Occur.Must, main or tantivy.Query.all_query()))
+        for clause in plan.must_not:
+            parts.append((tantivy.Occur.MustNot, self._clause(clause)))
+        for name, values in plan.filters.items():
+            field = _FACET_FIELD.get(name)
+            if field:
+                parts.append(
+                    (
+                        tantivy.Occur.Must,
+                        tantivy.Query.term_set_query(self.schema, field, list(values)),
+                    )
+                )
+        if plan.years:
+            lo, hi = plan.years
+            parts.append(
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.range_query(
+                        self.schema,
+                        "year",
+                        tantivy.FieldType.Unsigned,
+                        lower_bound=lo if lo is not None else 1,
+                        upper_bound=hi,
+                    ),
+                )
+            )
+        if plan.access is not None:
+            parts.append(
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.term_set_query(self.schema, "access", plan.access),
+                )
+            )
+        for doc_id in plan.exclude_ids:
+            parts.append(
+                (tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, "id", doc_id))
+            )
+        if len(parts) == 1:
+            return parts[0][1]
+        return tantivy.Query.boolean_query(parts)
