@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "migralex.commands.bench",
     "migralex.commands.eval",
     "migralex.commands.search",
+    "migralex.commands.ingest",
 ]
 
 
