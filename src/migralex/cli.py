@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "migralex.commands.export",
     "migralex.commands.bench",
     "migralex.commands.eval",
+    "migralex.commands.source",
     "migralex.commands.search",
     "migralex.commands.ingest",
 ]
