@@ -1,0 +1,148 @@
+"""PDF: the text layer with pdfium; OCR (OCRmyPDF + Tesseract) when that layer is missing,
+too short or garbled; Arabic lines extracted in visual order put back in logical order."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from migralex.ingestion.parsers import Rejected, result
+
+# A page with fewer letters than this is a scan (or a cover); a document whose pages average
+# less needs OCR.
+MIN_CHARS_PER_PAGE = 25
+# Share of unreadable characters (private-use glyph codes, U+FFFD, controls) above which the
+# text layer is garbage (a font without a Unicode map).
+MAX_GARBLED_SHARE = 0.3
+
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
+_GARBLED = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+_LTR_RUN = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+(?:[.,:/%-][0-9A-Za-z\u00c0-\u024f]+)*")
+_MIRROR = str.maketrans("()[]{}<>«»", ")(][}{><»«")
+
+
+def parse_pdf(data: bytes, options: dict) -> dict:
+    import pypdfium2 as pdfium
+
+    password = options.get("password") or None
+    try:
+        pdf = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise Rejected("encrypted PDF and no password given") from exc
+        raise ValueError(f"corrupt PDF: {exc}") from exc
+    try:
+        pages = len(pdf)
+        texts = []
+        for index in range(pages):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_bounded())
+            textpage.close()
+            page.close()
+        metadata = {k.lower(): str(v)[:500] for k, v in pdf.get_metadata_dict().items() if v}
+    finally:
+        pdf.close()
+    text = "\n\n".join(t.replace("\r\n", "\n").replace("\r", "\n") for t in texts)
+    text, reversed_lines = fix_visual_order(text)
+    metadata.update({"pages": pages, "encrypted": bool(password)})
+    if reversed_lines:
+        metadata["visual_order_lines_fixed"] = reversed_lines
+    needs_ocr, why = text_layer_unusable(text, pages)
+    return result(
+        status="degraded" if needs_ocr else "ok",
+        message=why,
+        title=metadata.get("title", ""),
+        text=text,
+        metadata=metadata,
+        pages=pages,
+        needs_ocr=needs_ocr,
+    )
+
+
+def text_layer_unusable(text: str, pages: int) -> tuple[bool, str]:
+    letters = sum(ch.isalpha() for ch in text)
+    if pages and letters / pages < MIN_CHARS_PER_PAGE:
+        return True, f"text layer too short ({letters} letters on {pages} pages)"
+    garbled = len(_GARBLED.findall(text))
+    visible = max(1, sum(not ch.isspace() for ch in text))
+    if garbled / visible > MAX_GARBLED_SHARE:
+        return True, f"text layer garbled ({garbled} unreadable of {visible} characters)"
+    return False, ""
+
+
+def fix_visual_order(text: str) -> tuple[str, int]:
+    """Put Arabic lines extracted in visual (right-to-left drawn, left-to-right read) order
+    back in logical order. Evidence is the definite article: in logical order Arabic words
+    start with ``ال``; reversed, they end with ``لا``. Decided per document so a few odd words
+    do not flip lines; returns the text and the number of lines reversed."""
+    words = _ARABIC_WORD.findall(text)
+    if len(words) < 5:
+        return text, 0
+    # Teh marbuta and alef maqsura only end words: at a word's start they betray reversal too.
+    logical = sum(1 for w in words if len(w) > 3 and w.startswith("ال")) + sum(
+        1 for w in words if len(w) > 1 and w[-1] in "ةى"
+    )
+    visual = sum(1 for w in words if len(w) > 3 and w.endswith("لا")) + sum(
+        1 for w in words if len(w) > 1 and w[0] in "ةى"
+    )
+    if visual < 3 or visual <= 2 * logical:
+        return text, 0
+    lines = text.split("\n")
+    fixed = 0
+    for i, line in enumerate(lines):
+        if _ARABIC_WORD.search(line):
+            flipped = line[::-1].translate(_MIRROR)
+            # Digits and Latin words keep their left-to-right order inside the Arabic line.
+            lines[i] = _LTR_RUN.sub(lambda m: m.group(0)[::-1], flipped)
+            fixed += 1
+    return "\n".join(lines), fixed
+
+
+def ocr_available(languages: str) -> tuple[bool, str]:
+    if not shutil.which("ocrmypdf"):
+        return False, "OCR unavailable: ocrmypdf is not installed (Debian package ocrmypdf)"
+    if not shutil.which("tesseract"):
+        return False, "OCR unavailable: tesseract is not installed (Debian package tesseract-ocr)"
+    listed = subprocess.run(
+        ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+    )
+    have = set(listed.stdout.split())
+    missing = [lang for lang in languages.split("+") if lang not in have]
+    if missing:
+        return False, "OCR unavailable: tesseract languages missing: " + ", ".join(missing)
+    return True, ""
+
+
+def ocr_pdf(data: bytes, options: dict) -> dict:
+    """Text of a scanned PDF via OCRmyPDF (Tesseract ``ara+fra+eng`` by default)."""
+    languages = options.get("ocr_languages") or "ara+fra+eng"
+    ok, why = ocr_available(languages)
+    if not ok:
+        return result(status="degraded", message=why)
+    timeout = max(10, int(options.get("wall_seconds", 60)) - 5)
+    with tempfile.TemporaryDirectory(prefix="migralex-ocr-") as tmp:
+        source = Path(tmp) / "in.pdf"
+        sidecar = Path(tmp) / "text.txt"
+        source.write_bytes(data)
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": tmp}
+        command = [
+            "ocrmypdf", "--force-ocr", "-l", languages, "--jobs", "1", "--quiet",
+            "--output-type", "none", "--sidecar", str(sidecar), "--optimize", "0",
+            str(source), "-",
+        ]  # fmt: skip
+        done = subprocess.run(
+            command, capture_output=True, timeout=timeout, env=env, check=False, cwd=tmp
+        )
+        if done.returncode != 0 or not sidecar.exists():
+            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+            return result(
+                status="degraded",
+                message=f"OCR failed (ocrmypdf exit {done.returncode}): {tail[0][:200]}",
+            )
+        text = sidecar.read_text("utf-8", "replace").replace("\x0c", "\n\n")
+    return result(text=text, message=f"OCR ({languages})", metadata={"ocr": languages})

@@ -1,0 +1,61 @@
+"""Reads of the ingestion app: known inputs, known items, duplicate candidates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from migralex.documents.models import Document, Version
+from migralex.ingestion import dedup
+from migralex.ingestion.models import IngestionRecord, MinHashBand
+
+
+def ingestion_record_find(sha256: str, item_key: str) -> IngestionRecord | None:
+    return IngestionRecord.objects.filter(sha256=sha256, item_key=item_key).first()
+
+
+def document_for_item(source, item_id: str = "", source_url: str = "") -> Document | None:
+    """The document a source already holds for this item (GUID / record id, else its URL)."""
+    if not item_id and not source_url:
+        return None
+    qs = Document.objects.filter(source=source) if source else Document.objects.filter(source=None)
+    qs = qs.filter(source_item_id=item_id[:500]) if item_id else qs.filter(source_url=source_url)
+    return qs.order_by("created_at", "id").first()
+
+
+def version_with_content(content_hash: str) -> Version | None:
+    """The earliest version holding exactly this normalised content."""
+    return (
+        Version.objects.filter(content_hash=content_hash)
+        .select_related("document")
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+def near_duplicate_find(
+    sig: np.ndarray, exclude_document_id: int | None = None
+) -> tuple[int, float] | None:
+    """(document id, estimated similarity) of the closest earlier version at or above
+    ``dedup.THRESHOLD``, via the LSH bands; None when there is none."""
+    from django.db.models import Q
+
+    condition = Q()
+    for band, key in dedup.band_keys(sig):
+        condition |= Q(band=band, key=key)
+    candidates = MinHashBand.objects.filter(condition)
+    if exclude_document_id:
+        candidates = candidates.exclude(document_id=exclude_document_id)
+    version_ids = set(candidates.values_list("version_id", flat=True)[:500])
+    best: tuple[int, float] | None = None
+    for doc_id, raw in Version.objects.filter(pk__in=version_ids).values_list(
+        "document_id", "minhash"
+    ):
+        other = dedup.signature_from_bytes(raw)
+        if other is None:
+            continue
+        score = dedup.similarity(sig, other)
+        if score >= dedup.THRESHOLD and (
+            best is None or score > best[1] or (score == best[1] and doc_id < best[0])
+        ):
+            best = (doc_id, score)
+    return best
