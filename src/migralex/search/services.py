@@ -118,7 +118,7 @@ def documents_reindex(progress: Callable[[int], None] | None = None, backend=Non
     ``progress(n)`` is called after each batch of n documents."""
     backend = backend or get_backend()
     backend.clear()
-    return backend.index(_batched_records(progress), bulk=True)
+    return backend.index(_batched_records(progress), bulk=True, replace=False)
 
 
 @dataclass

@@ -130,14 +130,23 @@ class TantivyBackend:
             index.reload()
 
     # --- writing ----------------------------------------------------------------------------
-    def index(self, records: Iterable[IndexRecord], *, bulk: bool = False) -> int:
+    def index(
+        self, records: Iterable[IndexRecord], *, bulk: bool = False, replace: bool = True
+    ) -> int:
+        """Add or replace ``records`` in one commit (``replace=False``: known to be new)."""
         n = 0
         with self._writer(bulk=bulk) as writer:
             for record in records:
-                writer.delete_documents_by_term("id", record.id)
+                if replace:
+                    writer.delete_documents_by_query(self._id_query(record.id))
                 writer.add_document(self._document(record))
                 n += 1
         return n
+
+    def _id_query(self, doc_id: int) -> tantivy.Query:
+        # By query, not delete_documents_by_term: a Python int becomes an i64 term there,
+        # which never matches this u64 field.
+        return tantivy.Query.term_query(self.schema, "id", doc_id)
 
     def _document(self, record: IndexRecord) -> tantivy.Document:
         doc = tantivy.Document()
@@ -158,7 +167,7 @@ class TantivyBackend:
     def delete(self, ids: Iterable[int]) -> None:
         with self._writer() as writer:
             for doc_id in ids:
-                writer.delete_documents_by_term("id", doc_id)
+                writer.delete_documents_by_query(self._id_query(doc_id))
 
     def clear(self) -> None:
         with self._writer() as writer:
