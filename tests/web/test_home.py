@@ -41,9 +41,18 @@ def test_counts_by_theme_and_country_come_from_the_database(client):
     response = client.get("/fr/")
     html = response.content.decode()
     label = Theme.objects.get(id="domestic-work").label["fr"]
-    assert f'<tr data-theme="domestic-work"><th scope="row">{label}</th><td>3</td></tr>' in html
-    assert '<tr data-country="MA"><th scope="row">Maroc</th><td>2</td></tr>' in html
-    assert '<tr data-country="EG"><th scope="row">Égypte</th><td>1</td></tr>' in html
+    assert (
+        '<tr data-theme="domestic-work"><th scope="row">'
+        f'<a href="/fr/search/?theme=domestic-work">{label}</a></th><td>3</td></tr>'
+    ) in html
+    assert (
+        '<tr data-country="MA"><th scope="row"><a href="/fr/search/?country=MA">Maroc</a></th>'
+        "<td>2</td></tr>"
+    ) in html
+    assert (
+        '<tr data-country="EG"><th scope="row"><a href="/fr/search/?country=EG">Égypte</a></th>'
+        "<td>1</td></tr>"
+    ) in html
 
 
 def test_private_documents_are_not_counted_for_anonymous_users(client):

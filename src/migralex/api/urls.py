@@ -1,6 +1,24 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from migralex.api.docs import ApiDocsView
+from migralex.api.documents import DocumentViewSet
+from migralex.api.instruments import InstrumentViewSet
+from migralex.api.sources import SourceViewSet
+from migralex.api.themes import ThemeViewSet
+from migralex.api.versions import StoredFileViewSet, VersionViewSet
+
+router = DefaultRouter()
+router.register("documents", DocumentViewSet, basename="document")
+router.register("versions", VersionViewSet, basename="version")
+router.register("files", StoredFileViewSet, basename="file")
+router.register("sources", SourceViewSet, basename="source")
+router.register("themes", ThemeViewSet, basename="theme")
+router.register("instruments", InstrumentViewSet, basename="instrument")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
 ]

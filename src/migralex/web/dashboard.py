@@ -1,48 +1,106 @@
-"""What the home page shows, computed from the store (the full dashboard is the web issue)."""
+"""What the dashboard shows: stored counts (``counts.py``) turned into labelled rows and charts,
+the source health summary and the latest documents."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from migralex.documents import selectors
-from migralex.documents.choices import DocType
+from migralex.documents.models import Theme
 from migralex.knowledge.reference_data import theme_groups
-
-COUNTRY_NAMES = {
-    "MA": {"fr": "Maroc", "en": "Morocco", "ar": "المغرب"},
-    "TN": {"fr": "Tunisie", "en": "Tunisia", "ar": "تونس"},
-    "LY": {"fr": "Libye", "en": "Libya", "ar": "ليبيا"},
-    "EG": {"fr": "Égypte", "en": "Egypt", "ar": "مصر"},
-    "INT": {"fr": "International", "en": "International", "ar": "دولي"},
-}
+from migralex.sources.models import Source
+from migralex.web import charts, counts
+from migralex.web.labels import country_label, doc_type_label, language_label
 
 
-def country_label(code: str, lang: str) -> str:
-    return COUNTRY_NAMES.get(code, {}).get(lang, code)
+def source_health() -> dict:
+    """Sources at a glance; the table is small (tens of rows), so it is read fresh."""
+    stale_after = timezone.now() - dt.timedelta(days=2)
+    summary = Source.objects.aggregate(
+        total=Count("id"),
+        watched=Count("id", filter=Q(enabled=True)),
+        failing=Count("id", filter=Q(enabled=True, consecutive_failures__gt=0)),
+        never=Count("id", filter=Q(enabled=True, last_checked_at__isnull=True)),
+        late=Count("id", filter=Q(enabled=True, last_checked_at__lt=stale_after)),
+        last_check=Max("last_checked_at"),
+    )
+    summary["failing_sources"] = list(
+        Source.objects.filter(enabled=True, consecutive_failures__gt=0).order_by(
+            "-consecutive_failures"
+        )[:5]
+    )
+    return summary
 
 
-def home_context(user, lang: str) -> dict:
-    visible = selectors.documents_visible_to(user)
-    by_theme = selectors.document_counts_by_theme(visible)
+def home_context(user, lang: str, rtl: bool = False) -> dict:
+    data = counts.counts_for(user)
+    by_theme = data.get("by_theme", {})
+    by_group = data.get("by_group", {})
+    themes = list(Theme.objects.all())
     groups = []
     for group in theme_groups():
-        themes = [
-            {"id": row["theme"].id, "label": row["theme"].label_in(lang), "count": row["count"]}
-            for row in by_theme
-            if row["theme"].group == group["id"]
+        rows = [
+            {"id": t.id, "label": t.label_in(lang), "count": by_theme.get(t.id, 0)}
+            for t in themes
+            if t.group == group["id"]
         ]
         groups.append(
-            {"id": group["id"], "label": group["label"].get(lang, group["id"]), "themes": themes}
+            {
+                "id": group["id"],
+                "label": group["label"].get(lang, group["id"]),
+                "count": by_group.get(group["id"], 0),
+                "themes": rows,
+            }
         )
-    types = dict(DocType.choices)
+    by_country = [
+        {"code": c, "label": country_label(c, lang), "count": n}
+        for c, n in data.get("by_country", [])
+    ]
+    by_type = [
+        {"code": t, "label": doc_type_label(t), "count": n} for t, n in data.get("by_type", [])
+    ]
+    by_language = [
+        {"code": c, "label": language_label(c, lang), "count": n}
+        for c, n in data.get("by_language", [])
+    ]
     return {
-        "total": visible.count(),
+        "total": data.get("total", 0),
+        "week": data.get("week", 0),
+        "month": data.get("month", 0),
+        "relevant": data.get("relevant", 0),
         "theme_groups": groups,
-        "by_country": [
-            {"code": c, "label": country_label(c, lang), "count": n}
-            for c, n in selectors.document_counts_by("country", visible)
-        ],
-        "by_type": [
-            {"code": t, "label": types.get(t, t), "count": n}
-            for t, n in selectors.document_counts_by("doc_type", visible)
-        ],
-        "latest": visible.select_related("owner")[:10],
+        "by_country": by_country,
+        "by_type": by_type,
+        "by_language": by_language,
+        "by_month": data.get("by_month", []),
+        "chart_groups": charts.bar_chart(
+            [(g["label"], g["count"]) for g in groups],
+            title=_("Documents by theme group"),
+            rtl=rtl,
+            chart_id="c-g",
+        ),
+        "chart_country": charts.bar_chart(
+            [(c["label"], c["count"]) for c in by_country],
+            title=_("Documents by country"),
+            rtl=rtl,
+            chart_id="c-c",
+        ),
+        "chart_type": charts.bar_chart(
+            [(t["label"], t["count"]) for t in by_type],
+            title=_("Documents by type"),
+            rtl=rtl,
+            chart_id="c-t",
+        ),
+        "chart_month": charts.bar_chart(
+            [(m, n) for m, n in data.get("by_month", [])],
+            title=_("New documents by month"),
+            rtl=rtl,
+            chart_id="c-m",
+        ),
+        "sources": source_health(),
+        "latest": selectors.documents_visible_to(user).order_by("-created_at")[:10],
     }

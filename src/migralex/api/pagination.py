@@ -1,0 +1,9 @@
+"""Page-number pagination, the same parameters as search (``page``, ``page_size``)."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pages(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100

@@ -1,0 +1,189 @@
+"""The document page, its original file and the analysts' corrections."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from migralex.common.storage import blob_path
+from migralex.documents.models import Document, Relation
+from migralex.documents.selectors import documents_visible_to
+from migralex.web import counts
+from migralex.web.forms import CorrectionForm
+from migralex.web.highlight import highlight
+from migralex.web.labels import country_label, language_label
+from migralex.web.permissions import is_analyst
+
+logger = logging.getLogger(__name__)
+MAX_LOG_ENTRIES = 200
+
+
+def diff_rows(diff: str) -> list[tuple[str, str]]:
+    """A unified diff as (kind, line) rows: kind is add, del, hunk or same."""
+    rows = []
+    for line in diff.splitlines():
+        if line.startswith(("+++", "---")):
+            continue
+        if line.startswith("@@"):
+            rows.append(("hunk", line))
+        elif line.startswith("+"):
+            rows.append(("add", line[1:]))
+        elif line.startswith("-"):
+            rows.append(("del", line[1:]))
+        else:
+            rows.append(("same", line[1:] if line.startswith(" ") else line))
+    return rows
+
+
+def _visible_document(request, pk: int) -> Document:
+    return get_object_or_404(
+        documents_visible_to(request.user).select_related(
+            "owner", "source", "current_version", "current_version__file"
+        ),
+        pk=pk,
+    )
+
+
+def _relations(document: Document, user) -> list[dict]:
+    """Relations both ways; a target the user may not see is shown as its reference only."""
+    visible = set(
+        documents_visible_to(user)
+        .filter(pk__in=_relation_ids(document))
+        .values_list("pk", flat=True)
+    )
+    rows = []
+    for rel in document.relations_out.select_related("target").order_by("type", "id"):
+        target = rel.target if rel.target_id in visible else None
+        rows.append(
+            {
+                "direction": "out",
+                "type": rel.get_type_display(),
+                "other": target,
+                "reference": f"{rel.target_type} {rel.target_number}".strip(),
+            }
+        )
+    for rel in document.relations_in.select_related("source").order_by("type", "id"):
+        if rel.source_id in visible:
+            rows.append(
+                {
+                    "direction": "in",
+                    "type": rel.get_type_display(),
+                    "other": rel.source,
+                    "reference": "",
+                }
+            )
+    return rows
+
+
+def _relation_ids(document: Document) -> list[int]:
+    out = Relation.objects.filter(source=document, target__isnull=False)
+    ids = list(out.values_list("target_id", flat=True))
+    ids += list(Relation.objects.filter(target=document).values_list("source_id", flat=True))
+    return ids
+
+
+def document_detail(request, pk: int):
+    document = _visible_document(request, pk)
+    lang = get_language() or "fr"
+    versions = list(document.versions.select_related("file").order_by("-number"))
+    version = document.current_version
+    wanted = request.GET.get("v", "")
+    if wanted.isdigit():
+        version = next((v for v in versions if v.number == int(wanted)), None)
+        if version is None:
+            raise Http404(_("This version does not exist."))
+    q = request.GET.get("q", "")[:500]
+    text = (version.normalized_text or version.raw_text) if version else ""
+    themes = document.theme_links.select_related("theme").order_by("-score")
+    analyst = is_analyst(request.user)
+    context = {
+        "document": document,
+        "title": document.title_in(lang),
+        "version": version,
+        "versions": [{"v": v, "diff": diff_rows(v.diff)} for v in versions],
+        "text_html": highlight(text, q, version.language if version else None),
+        "text_dir": "rtl" if (version and version.language == "ar") else "auto",
+        "q": q,
+        "themes": [
+            {"link": link, "label": link.theme.label_in(lang), "percent": round(link.score * 100)}
+            for link in themes
+        ],
+        "identifiers": list(document.identifiers.all()),
+        "relations": _relations(document, request.user),
+        "log": list(document.processing_log.order_by("-created_at", "-id")[:MAX_LOG_ENTRIES]),
+        "country_label": country_label(document.country, lang) if document.country else "",
+        "language_label": language_label(document.language, lang) if document.language else "",
+        "analyst": analyst,
+    }
+    if analyst:
+        context["corrections"] = list(document.corrections.select_related("user")[:20])
+        context["form"] = CorrectionForm(
+            initial={
+                "themes": [t["link"].theme_id for t in context["themes"]],
+                "doc_type": document.doc_type,
+                "relevant": {True: "yes", False: "no"}.get(document.relevant, ""),
+            },
+            lang=lang,
+        )
+    return render(request, "web/document.html", context)
+
+
+def document_original(request, pk: int, number: int):
+    """The original file, always as a download: never rendered inline from our domain, where a
+    crafted HTML or SVG original could run script with the user's session."""
+    document = _visible_document(request, pk)
+    version = get_object_or_404(document.versions.select_related("file"), number=number)
+    if version.file is None:
+        raise Http404(_("This version has no original file."))
+    path = blob_path(version.file.sha256)
+    if not path.exists():
+        logger.error("original %s of document %s is missing from the store", path, pk)
+        raise Http404(_("The original file is missing from the store."))
+    name = version.file.original_name or f"document-{pk}-v{number}"
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=name.rsplit("/", 1)[-1],
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_POST
+def document_correct_view(request, pk: int):
+    """An analyst confirms or corrects themes, type and relevance (analysis.services records it
+    and keeps machines from overriding it)."""
+    if not is_analyst(request.user):
+        raise PermissionDenied
+    document = _visible_document(request, pk)
+    form = CorrectionForm(request.POST, lang=get_language() or "fr")
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The correction was not saved: %(errors)s")
+            % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)},
+        )
+        return redirect("web:document", pk=pk)
+    from migralex.analysis.services import document_correct
+
+    data = form.cleaned_data
+    relevant = {"yes": True, "no": False}.get(data["relevant"])
+    document_correct(
+        document,
+        request.user,
+        themes=data["themes"],
+        doc_type=data["doc_type"] or None,
+        relevant=relevant,
+    )
+    counts.dashboard_counts_invalidate()
+    messages.success(request, _("Your correction was saved."))
+    return redirect("web:document", pk=pk)

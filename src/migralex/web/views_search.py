@@ -1,0 +1,255 @@
+"""The search page and its exports. The search itself is migralex.search.services; this module
+only reads the request, calls it and labels what comes back."""
+
+from __future__ import annotations
+
+import csv
+
+import nh3
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from migralex.web import labels
+
+FILTER_NAMES = ("type", "country", "theme", "group", "year", "lang", "source", "status")
+SORTS = ("relevance", "date", "-date")
+PER_PAGE = 20
+MAX_PAGE = 500
+EXPORT_MAX = 1000
+# A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+
+def search_params(request) -> dict:
+    """The search as the request states it, with out-of-range values brought back in range."""
+    get = request.GET
+    filters = {}
+    for name in FILTER_NAMES:
+        values = [v[:100] for v in get.getlist(name) if v.strip()][:20]
+        if values:
+            filters[name] = values
+    try:
+        page = min(max(int(get.get("page", "1")), 1), MAX_PAGE)
+    except ValueError:
+        page = 1
+    sort = get.get("sort", "relevance")
+    return {
+        "q": get.get("q", "")[:1000],
+        "filters": filters,
+        "page": page,
+        "sort": sort if sort in SORTS else "relevance",
+        "expand": get.get("expand", "1") != "0",
+    }
+
+
+def run_search(request, params: dict, *, page: int | None = None, per_page: int = PER_PAGE):
+    from migralex.search.services import search
+
+    return search(
+        params["q"],
+        filters=params["filters"],
+        user=request.user,
+        page=page or params["page"],
+        per_page=per_page,
+        sort=params["sort"],
+        expand=params["expand"],
+        lang=get_language() or "fr",
+    )
+
+
+def facet_label(name: str, value, lang: str, themes: dict[str, str]) -> str:
+    value = str(value)
+    if name == "type":
+        return labels.doc_type_label(value)
+    if name == "country":
+        return labels.country_label(value, lang)
+    if name == "lang":
+        return labels.language_label(value, lang)
+    if name == "theme":
+        return themes.get(value, value)
+    if name == "group":
+        return labels.group_label(value, lang)
+    if name == "status":
+        return labels.status_label(value)
+    return value
+
+
+FACET_TITLES = {
+    "type": gettext_lazy("Document type"),
+    "country": gettext_lazy("Country"),
+    "group": gettext_lazy("Theme group"),
+    "theme": gettext_lazy("Theme"),
+    "year": gettext_lazy("Year"),
+    "lang": gettext_lazy("Language"),
+    "source": gettext_lazy("Source"),
+    "status": gettext_lazy("Legal status"),
+}
+
+
+def _facets(results, params: dict, lang: str) -> list[dict]:
+    themes = labels.theme_labels(lang)
+    sources = {}
+    if "source" in (results.facets or {}):
+        from migralex.sources.models import Source
+
+        sources = {str(pk): name for pk, name in Source.objects.values_list("pk", "name")}
+    out = []
+    for name in FILTER_NAMES:
+        rows = (results.facets or {}).get(name)
+        if not rows:
+            continue
+        chosen = set(params["filters"].get(name, []))
+        out.append(
+            {
+                "name": name,
+                "title": str(FACET_TITLES[name]),
+                "values": [
+                    {
+                        "value": str(value),
+                        "label": sources.get(str(value)) or facet_label(name, value, lang, themes),
+                        "count": count,
+                        "checked": str(value) in chosen,
+                    }
+                    for value, count in rows
+                ],
+            }
+        )
+    return out
+
+
+def _query_string(params: dict, **changes) -> str:
+    items = [("q", params["q"])] if params["q"] else []
+    for name, values in params["filters"].items():
+        items += [(name, v) for v in values]
+    if params["sort"] != "relevance":
+        items.append(("sort", params["sort"]))
+    if not params["expand"]:
+        items.append(("expand", "0"))
+    for key, value in changes.items():
+        items = [(k, v) for k, v in items if k != key]
+        if value not in (None, ""):
+            items.append((key, value))
+    return urlencode(items)
+
+
+def search_page(request):
+    params = search_params(request)
+    lang = get_language() or "fr"
+    results = run_search(request, params)
+    pages = max(1, -(-results.count // PER_PAGE))
+    page = min(params["page"], pages)
+    context = {
+        "params": params,
+        "results": results,
+        "hits": [_hit_row(hit, lang) for hit in results.results],
+        "facets": _facets(results, params, lang),
+        "page": page,
+        "pages": pages,
+        "start": (page - 1) * PER_PAGE + 1,
+        "prev_qs": _query_string(params, page=page - 1) if page > 1 else "",
+        "next_qs": _query_string(params, page=page + 1) if page < pages else "",
+        "export_qs": _query_string(params),
+        "sorts": [("relevance", _("Relevance")), ("-date", _("Newest")), ("date", _("Oldest"))],
+        "save_url": _save_search_url(),
+        "searched": bool(params["q"] or params["filters"]),
+    }
+    return render(request, "web/search.html", context)
+
+
+def _hit_row(hit, lang: str) -> dict:
+    return {
+        "hit": hit,
+        # The search service escapes snippets; keeping only <mark> here is defence in depth.
+        "snippet": mark_safe(nh3.clean(hit.snippet_html or "", tags={"mark"}, attributes={})),  # noqa: S308
+        "type_label": labels.doc_type_label(hit.doc_type) if hit.doc_type else "",
+        "country_label": labels.country_label(hit.country, lang) if hit.country else "",
+        "language_label": labels.language_label(hit.language, lang) if hit.language else "",
+    }
+
+
+def _save_search_url() -> str:
+    """Where "save this search" posts: the alerts app's page when it is installed."""
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse("alerts:saved-search-create")
+    except NoReverseMatch:
+        return ""
+
+
+def csv_safe(value) -> str:
+    """A cell a spreadsheet shows as text, never evaluates (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _export_hits(request, params: dict) -> list:
+    hits = []
+    page = 1
+    while len(hits) < EXPORT_MAX:
+        results = run_search(request, params, page=page, per_page=100)
+        hits.extend(results.results)
+        if not results.results or page * 100 >= results.count:
+            break
+        page += 1
+    return hits[:EXPORT_MAX]
+
+
+def export_csv(request):
+    params = search_params(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="migralex-search.csv"'
+    response.write("\ufeff")  # BOM: spreadsheet programs then read UTF-8 (Arabic) correctly
+    writer = csv.writer(response)
+    writer.writerow(
+        ["id", "title", "type", "country", "language", "date", "themes", "score", "url"]
+    )
+    for hit in _export_hits(request, params):
+        url = request.build_absolute_uri(reverse("web:document", args=[hit.document_id]))
+        writer.writerow(
+            [
+                csv_safe(hit.document_id),
+                csv_safe(hit.title),
+                csv_safe(hit.doc_type),
+                csv_safe(hit.country),
+                csv_safe(hit.language),
+                csv_safe(hit.date),
+                csv_safe(" ".join(hit.themes or [])),
+                csv_safe(round(hit.score, 4) if hit.score is not None else ""),
+                csv_safe(url),
+            ]
+        )
+    return response
+
+
+def export_json(request):
+    from migralex.search.services import results_as_dict
+
+    params = search_params(request)
+    first = run_search(request, params, page=1, per_page=1)
+    payload = results_as_dict(first)
+    payload["results"] = [_hit_dict(hit) for hit in _export_hits(request, params)]
+    payload["query"] = {k: params[k] for k in ("q", "filters", "sort", "expand")}
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="migralex-search.json"'
+    return response
+
+
+def _hit_dict(hit) -> dict:
+    return {
+        "document_id": hit.document_id,
+        "title": hit.title,
+        "doc_type": hit.doc_type,
+        "country": hit.country,
+        "language": hit.language,
+        "date": str(hit.date) if hit.date else None,
+        "themes": list(hit.themes or []),
+        "score": hit.score,
+    }
