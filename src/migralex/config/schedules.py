@@ -21,4 +21,6 @@ class Schedule:
 SCHEDULES: list[Schedule] = [
     # Poll the sources that are due; each source keeps its own interval, this only wakes up.
     Schedule("poll-due-sources", "migralex.sources.services:sources_poll_due", minute="*"),
+    # Recount the dashboard (catches deletions, edits and the week rolling over; see web/counts).
+    Schedule("dashboard-counts", "migralex.web.counts:dashboard_counts_refresh_all", minute="*/5"),
 ]
