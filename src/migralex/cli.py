@@ -23,6 +23,8 @@ COMMAND_MODULES = [
     "migralex.commands.source",
     "migralex.commands.search",
     "migralex.commands.ingest",
+    "migralex.commands.analyze",
+    "migralex.commands.train",
 ]
 
 
