@@ -1,0 +1,271 @@
+"""The percolator: an inverted index over saved searches, so that one new version is matched
+against every saved search at once instead of running each search.
+
+Saved searches are parsed with the search query parser (:func:`migralex.search.query.parse`)
+and planned with the search planner (:func:`migralex.search.plan.plan_for`: the same analysis,
+:func:`migralex.common.text.analyze`, and the same thesaurus expansion), and documents are seen
+through the search index's own record, so a saved search matches here exactly what running it
+returns. Each compiled search is filed under one *anchor*: a term (or a prefix's first two
+letters) that every matching document must contain, or, for filter-only searches, one filter
+value. A document then only verifies the searches filed under its own terms and facets.
+
+Pure Python, no database: :mod:`migralex.alerts.services` feeds it saved searches and document
+facts, and the benchmark drives it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+from migralex.search.analysis import text_terms
+from migralex.search.plan import plan_for
+from migralex.search.query import Query
+
+logger = logging.getLogger(__name__)
+
+PREFIX_KEY_CHARS = 2  # the parser refuses shorter prefixes
+# Field filters of the query language and the document facet each one tests.
+FILTER_FIELDS = ("type", "country", "theme", "group", "lang", "source", "status")
+
+
+@dataclass
+class DocFacts:
+    """What a saved search can test of a document: the terms of the index's ``body`` field in
+    order (the titles then the text, as :class:`migralex.search.plan.IndexRecord` holds them)
+    and its facets."""
+
+    body_terms: list[str]
+    facets: dict[str, frozenset[str]] = field(default_factory=dict)  # field -> values
+    year: int | None = None
+    _positions: dict[str, list[int]] | None = None
+    _terms: frozenset[str] | None = None
+
+    @classmethod
+    def from_record(cls, record) -> DocFacts:
+        """From the search index's record of a document (``search.selectors.index_record_for``)."""
+        return cls(
+            body_terms=record.body_terms,
+            facets={k: frozenset(v) for k, v in record.facets.items()},
+            year=record.year or None,
+        )
+
+    @classmethod
+    def from_text(cls, title: str, body: str, lang: str | None, *, year=None, **facets) -> DocFacts:
+        """Built the way ``index_record_for`` builds a record (benchmarks, tests)."""
+        return cls(
+            body_terms=text_terms(title, lang) + text_terms(body, lang),
+            facets={k: frozenset(_as_values(v)) for k, v in facets.items()},
+            year=year,
+        )
+
+    @property
+    def terms(self) -> frozenset[str]:
+        if self._terms is None:
+            self._terms = frozenset(self.body_terms)
+        return self._terms
+
+    def positions(self) -> dict[str, list[int]]:
+        if self._positions is None:
+            positions: dict[str, list[int]] = {}
+            for i, term in enumerate(self.body_terms):
+                positions.setdefault(term, []).append(i)
+            self._positions = positions
+        return self._positions
+
+    def has_sequence(self, seq: tuple[str, ...]) -> bool:
+        if not all(t in self.terms for t in seq):
+            return False
+        positions = self.positions()
+        rest = [set(positions[t]) for t in seq[1:]]
+        return any(
+            all(p + i + 1 in later for i, later in enumerate(rest)) for p in positions[seq[0]]
+        )
+
+    def has_prefix(self, prefix: str) -> bool:
+        return any(term.startswith(prefix) for term in self.terms)
+
+
+def _as_values(value) -> Iterable[str]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str | int):
+        return (str(value),)
+    return tuple(str(v) for v in value if v not in (None, ""))
+
+
+# A matcher is ("t", term) | ("s", terms) | ("p", prefix): what the search backend's clause
+# kinds "term", "phrase" and "prefix" test on the body field.
+Matcher = tuple[str, object]
+
+
+def clause_matcher(clause) -> Matcher:
+    """The matcher of a :class:`migralex.search.plan.Clause` (a one-term phrase is a term)."""
+    if clause.kind == "prefix":
+        return ("p", clause.terms[0])
+    if len(clause.terms) == 1:
+        return ("t", clause.terms[0])
+    return ("s", tuple(clause.terms))
+
+
+def matcher_hits(matcher: Matcher, doc: DocFacts) -> bool:
+    kind, value = matcher
+    if kind == "t":
+        return value in doc.terms
+    if kind == "s":
+        return doc.has_sequence(value)  # type: ignore[arg-type]
+    return doc.has_prefix(value)  # type: ignore[arg-type]
+
+
+@dataclass
+class Compiled:
+    """One saved search as the percolator tests it: a document matches when it passes the
+    filters and year range, has no excluded clause, and either satisfies every group or (with
+    thesaurus expansion) contains one of the expansion phrases: the search backend's rule."""
+
+    key: Hashable
+    groups: list[list[Matcher]]
+    excluded: list[Matcher]
+    filters: dict[str, frozenset[str]]
+    years: tuple[int | None, int | None] | None
+    expansions: list[Matcher] = field(default_factory=list)
+
+    def matches(self, doc: DocFacts) -> bool:
+        for name, allowed in self.filters.items():
+            if not (doc.facets.get(name, frozenset()) & allowed):
+                return False
+        if self.years is not None:
+            lo, hi = self.years
+            if doc.year is None or (lo is not None and doc.year < lo):
+                return False
+            if hi is not None and doc.year > hi:
+                return False
+        if any(matcher_hits(m, doc) for m in self.excluded):
+            return False
+        if all(any(matcher_hits(m, doc) for m in group) for group in self.groups):
+            return True
+        return any(matcher_hits(m, doc) for m in self.expansions)
+
+
+def compile_plan(key: Hashable, plan) -> Compiled:
+    """Compile a :class:`migralex.search.plan.SearchPlan`, the very object a search runs."""
+    groups = [list(dict.fromkeys(clause_matcher(c) for c in group)) for group in plan.must]
+    return Compiled(
+        key=key,
+        groups=[g for g in groups if g],
+        excluded=[clause_matcher(c) for c in plan.must_not],
+        filters={
+            name: frozenset(values)
+            for name, values in plan.filters.items()
+            if name in FILTER_FIELDS
+        },
+        years=plan.years,
+        expansions=list(
+            dict.fromkeys(
+                clause_matcher(_Phrase(phrase)) for exp in plan.expansions for phrase in exp.phrases
+            )
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    terms: tuple[str, ...]
+    kind: str = "phrase"
+
+
+def compile_query(key: Hashable, query: Query, *, expand: bool = True, lang=None) -> Compiled:
+    """Compile a parsed query through the search planner (same clauses, same expansion)."""
+    return compile_plan(key, plan_for(query, access=None, expand=expand, lang=lang, facets=False))
+
+
+def _anchor_keys(group: list[Matcher]) -> list[tuple[str, str]]:
+    keys = []
+    for kind, value in group:
+        if kind == "t":
+            keys.append(("t", value))
+        elif kind == "s":
+            # Any term of the sequence must be present; the longest is usually the rarest.
+            keys.append(("t", max(value, key=len)))  # type: ignore[arg-type]
+        else:
+            keys.append(("p", value[:PREFIX_KEY_CHARS]))  # type: ignore[index]
+    return keys
+
+
+def _anchor_cost(keys: list[tuple[str, str]]) -> tuple:
+    # Prefer exact terms over prefixes, few alternatives, long (rare) terms.
+    return (
+        sum(kind == "p" for kind, _ in keys),
+        len(keys),
+        -min((len(v) for _, v in keys), default=0),
+    )
+
+
+class Percolator:
+    """Saved searches filed by anchor. ``match(doc)`` returns the keys of every search the
+    document satisfies, and the errors of searches that failed (they never stop the others)."""
+
+    def __init__(self, compiled: Iterable[Compiled] = ()):
+        self.by_term: dict[str, list[Compiled]] = {}
+        self.by_prefix: dict[str, list[Compiled]] = {}
+        self.by_facet: dict[tuple[str, str], list[Compiled]] = {}
+        self.always: list[Compiled] = []
+        self.size = 0
+        for item in compiled:
+            self.add(item)
+
+    def add(self, item: Compiled) -> None:
+        self.size += 1
+        if item.groups:
+            keys = min((_anchor_keys(g) for g in item.groups), key=_anchor_cost)
+            # A document may also match through an expansion phrase: file it there too.
+            keys = keys + _anchor_keys(item.expansions)
+            if any(kind == "p" and len(value) < PREFIX_KEY_CHARS for kind, value in keys):
+                self.always.append(item)  # a stem shorter than the bucket key: test always
+                return
+            for kind, value in dict.fromkeys(keys):
+                index = self.by_term if kind == "t" else self.by_prefix
+                index.setdefault(value, []).append(item)
+            return
+        for name in ("country", "type", "theme", "group", "source", "lang", "status"):
+            if name in item.filters:
+                for value in item.filters[name]:
+                    self.by_facet.setdefault((name, value), []).append(item)
+                return
+        self.always.append(item)
+
+    def candidates(self, doc: DocFacts) -> list[Compiled]:
+        seen: dict[int, Compiled] = {}
+        terms = doc.terms
+        by_term = self.by_term
+        if len(by_term) < len(terms):
+            postings = [v for k, v in by_term.items() if k in terms]
+        else:
+            postings = [by_term[t] for t in terms if t in by_term]
+        if self.by_prefix:
+            for head in {t[:PREFIX_KEY_CHARS] for t in terms}:
+                if head in self.by_prefix:
+                    postings.append(self.by_prefix[head])
+        if self.by_facet:
+            for name, values in doc.facets.items():
+                for value in values:
+                    items = self.by_facet.get((name, value))
+                    if items:
+                        postings.append(items)
+        postings.append(self.always)
+        for items in postings:
+            for item in items:
+                seen[id(item)] = item
+        return list(seen.values())
+
+    def match(self, doc: DocFacts) -> tuple[list[Hashable], list[tuple[Hashable, str]]]:
+        keys, errors = [], []
+        for item in self.candidates(doc):
+            try:
+                if item.matches(doc):
+                    keys.append(item.key)
+            except Exception as exc:  # one broken search must not block the others
+                logger.exception("saved search %s failed to match", item.key)
+                errors.append((item.key, f"{type(exc).__name__}: {exc}"))
+        return keys, errors
