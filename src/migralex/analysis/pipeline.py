@@ -1,20 +1,37 @@
 """``analyse_text``: the pure analyser behind ``migralex analyze`` and ``analyse_version``.
 
-Pure means: no database, no network, no settings. It reads only package data files (thesaurus,
-trained model), so ``migralex analyze`` works on a fresh machine with an empty data dir.
-The result is the JSON contract of issue 4 (without ``id``, which the caller adds).
+Pure means: no database, no network, no Django settings needed. It reads only package data
+files (thesaurus, trained model), so ``migralex analyze`` works on a fresh machine with an
+empty data dir. The result is the JSON contract of issue 4 (without ``id``, which the caller
+adds), plus ``identifiers`` (the text's own official numbers), ``theme_sources`` (rules or
+model, per accepted theme) and ``model_version``.
 """
 
 from __future__ import annotations
 
+import re
+
+from migralex.analysis import dates as dates_mod
+from migralex.analysis import gazette as gazette_mod
+from migralex.analysis import heading, model
+from migralex.analysis import references as references_mod
+from migralex.analysis.classify import classify
+from migralex.analysis.features import view
 from migralex.analysis.language import detect_language
+from migralex.analysis.relations import extract_relations
+from migralex.analysis.terms import terms as to_terms
 from migralex.common.text import clean
 
-# Long texts: the heading and first pages decide type, country and gazette; references,
-# dates and relations are read from a bounded prefix so a 300-page law costs bounded memory
-# and time (the citing phrases of a law are in its heading and first articles).
-HEAD_CHARS = 4000
+# Bounded work on long texts: the heading and first pages decide type, country, themes; the
+# references, dates and relations are read from a prefix large enough for a long law's
+# preamble and amending articles. A 300-page law thus costs what ~70 pages cost.
 BODY_CHARS = 200_000
+HEADING_CHARS = 400
+_OWN_REF_START = 60  # the text's own number sits at the start of its heading
+_MODEL_TYPE_MIN_PROB = 0.3
+_PROMULGATES = re.compile(
+    r"portant\s+promulgation\s+d[eu]|promulgating|بتنفيذ|بإصدار", re.IGNORECASE
+)
 
 
 def first_line(text: str, limit: int = 300) -> str | None:
@@ -25,21 +42,73 @@ def first_line(text: str, limit: int = 300) -> str | None:
     return None
 
 
+def _own_references(refs: list[dict], combined: str) -> list[dict]:
+    """The text's own numbers: a reference opening the heading, and for a promulgating dahir
+    the law it promulgates (the law's text is the dahir's content)."""
+    own: list[dict] = []
+    if refs and refs[0]["start"] <= _OWN_REF_START:
+        own.append(refs[0])
+        if refs[0]["type"] == "dahir" and len(refs) > 1:
+            between = combined[refs[0]["end"] : refs[1]["start"]]
+            if len(between) < 120 and _PROMULGATES.search(between):
+                own.append(refs[1])
+    return own
+
+
+def _doc_type(v, classified: dict, own: list[dict]) -> str:
+    if v.opening_type:
+        return v.opening_type
+    probs = classified.get("doc_type_probs") or {}
+    if probs:
+        best, p = max(probs.items(), key=lambda item: item[1])
+        if p >= _MODEL_TYPE_MIN_PROB:
+            return best
+    if own and own[0]["type"] in ("law", "dahir", "decree", "order", "circular"):
+        return own[0]["type"]
+    return "other"
+
+
 def analyse_text(text: str, title: str | None = None) -> dict:
     """Analyse one text (and its title when known) into the contract's fields."""
-    text = clean(text or "")[:BODY_CHARS]
-    title = clean(title) if title else first_line(text)
-    language = detect_language(text, title)
+    body = clean(text or "")[:BODY_CHARS]
+    title = clean(title) if title else first_line(body)
+    # References, dates and relations are read in the title too (it often carries the number)
+    # unless the body already starts with it.
+    combined = body if (not title or body.startswith(title)) else f"{title}\n\n{body}"
+    language = detect_language(body, title)
+
+    refs = references_mod.extract_references(combined)
+    own = _own_references(refs, combined)
+    own_keys = {(r["type"], r["number"]) for r in own}
+    found_dates = dates_mod.extract_dates(combined, own[0]["end"] if own else None)
+    gazettes = gazette_mod.extract_gazettes(combined)
+
+    v = view(title, body, language)
+    classified = classify(v, model.current())
+    doc_type = _doc_type(v, classified, own)
+    scores = heading.country_scores(
+        v.title_terms,
+        v.body_terms[:1500] if title else to_terms(body[HEADING_CHARS:6000], language),
+        gazette_country=next((g["country"] for g in gazettes if g["country"]), None),
+        references=refs,
+        doc_type=doc_type,
+    )
+    country = heading.country_from(scores)
+    gazette = gazette_mod.gazette_name_for(gazettes[0], country) if gazettes else None
+
     return {
         "language": language,
         "title": title,
-        "doc_type": "other",
-        "country": None,
-        "relevant": False,
-        "relevance": 0.0,
-        "themes": [],
-        "references": [],
-        "dates": [],
-        "gazette": None,
-        "relations": [],
+        "doc_type": doc_type,
+        "country": country,
+        "relevant": classified["relevant"],
+        "relevance": classified["relevance"],
+        "themes": [{"id": t["id"], "score": t["score"]} for t in classified["themes"]],
+        "references": references_mod.public(refs),
+        "dates": dates_mod.public(found_dates),
+        "gazette": gazette_mod.public(gazette),
+        "relations": extract_relations(combined, refs, own_keys),
+        "identifiers": references_mod.public(own),
+        "theme_sources": {t["id"]: t["by"] for t in classified["themes"]},
+        "model_version": classified["model_version"],
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
 
 from django.db import transaction
 
@@ -142,3 +143,32 @@ def _apply_themes(document: Document, result: dict) -> None:
                 assigned_by=AssignmentSource.RULES,
                 model_version=model_version,
             )
+
+
+def versions_reanalyse(*, only_unanalysed: bool = False, progress: bool = False) -> dict:
+    """Re-analyse the current version of every document (the whole store), one transaction per
+    document so a failure is recorded and the rest goes on. Returns counts and errors."""
+    from tqdm import tqdm
+
+    versions = Version.objects.filter(
+        pk__in=Document.objects.exclude(current_version=None).values("current_version")
+    ).select_related("document")
+    if only_unanalysed:
+        versions = versions.exclude(metadata__has_key="analysis")
+    report: dict = {"analysed": 0, "errors": []}
+    for version in tqdm(
+        versions.iterator(chunk_size=200),
+        total=versions.count(),
+        disable=not progress,
+        unit="doc",
+        file=sys.stderr,
+    ):
+        try:
+            analyse_version(version)
+            report["analysed"] += 1
+        except Exception as exc:  # one bad document must not stop a store-wide run
+            logger.exception("analysis failed for version %s", version.pk)
+            report["errors"].append(
+                {"version": version.pk, "error": f"{type(exc).__name__}: {exc}"}
+            )
+    return report

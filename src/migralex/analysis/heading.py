@@ -1,0 +1,79 @@
+"""Document type and country from the heading, the wording and the references (rules).
+
+The type is the cue (``doc_types.toml``) that opens the heading: ``Dahir portant promulgation
+de la loi …`` is a dahir, ``Décret n° 2-09-607 pris pour l'application de la loi …`` a decree.
+When no cue opens the heading the caller falls back on the statistical model.
+
+The country adds up cues (``countries.toml``: names, institutions, gazettes, forms of acts),
+title cues counting more, with the gazette and the form of the references as strong evidence
+(a dahir is Moroccan; ``عدد N لسنة YYYY`` numbering is Tunisian). The four watched countries and
+INT outweigh foreign countries merely mentioned: a Moroccan text about Senegalese migrants is
+Moroccan.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from migralex.analysis import thesaurus
+
+WATCHED = {"MA", "TN", "LY", "EG", "INT"}
+_OPENING_TERMS = 3  # a type cue must start within the first words of the heading
+_TITLE_WEIGHT = 3.0
+_FOREIGN_FACTOR = 0.5
+_INTERNATIONAL_TYPES = {"international-convention", "protocol"}
+
+
+def doc_type_from_heading(heading_terms: list[str]) -> tuple[str | None, int]:
+    """(type, how many terms the cue spans) of the cue opening the heading, or (None, 0)."""
+    best: tuple[int, int, str] | None = None
+    for position, label, phrase in thesaurus.doc_type_index().find(heading_terms):
+        if position > _OPENING_TERMS or label == "other":
+            continue
+        key = (position, -len(phrase), label)
+        if best is None or key < best:
+            best = key
+    if best is None:
+        return None, 0
+    return best[2], -best[1]
+
+
+def doc_type_cues(terms: list[str]) -> Counter:
+    """How often each type's cues occur (model features)."""
+    return Counter(label for _, label, _ in thesaurus.doc_type_index().find(terms))
+
+
+def country_scores(
+    title_terms: list[str],
+    body_terms: list[str],
+    *,
+    gazette_country: str | None = None,
+    references: list[dict] | None = None,
+    doc_type: str | None = None,
+) -> Counter:
+    index = thesaurus.country_index()
+    scores: Counter = Counter()
+    for _, code, _ in index.find(title_terms):
+        scores[code] += _TITLE_WEIGHT
+    for _, code, _ in index.find(body_terms):
+        scores[code] += 1.0
+    for code in list(scores):
+        if code not in WATCHED:
+            scores[code] *= _FOREIGN_FACTOR
+    if gazette_country:
+        scores[gazette_country] += 5.0
+    for ref in references or []:
+        if ref["type"] == "dahir":
+            scores["MA"] += 2.0
+        elif "عدد" in ref.get("text", "") and "-" in ref["number"]:
+            scores["TN"] += 2.0
+    if doc_type in _INTERNATIONAL_TYPES:
+        scores["INT"] += 2.0
+    return scores
+
+
+def country_from(scores: Counter) -> str | None:
+    if not scores:
+        return None
+    (code, score), *rest = scores.most_common(2) + [(None, 0.0)]
+    return code if score >= 1.0 else None
