@@ -68,8 +68,13 @@ def _doc_type(v, classified: dict, own: list[dict]) -> str:
     return "other"
 
 
-def analyse_text(text: str, title: str | None = None) -> dict:
-    """Analyse one text (and its title when known) into the contract's fields."""
+_CURRENT = object()
+
+
+def analyse_text(text: str, title: str | None = None, *, classifier=_CURRENT) -> dict:
+    """Analyse one text (and its title when known) into the contract's fields.
+
+    ``classifier``: the model to use (default: the current one; ``None``: rules only)."""
     body = clean(text or "")[:BODY_CHARS]
     title = clean(title) if title else first_line(body)
     # References, dates and relations are read in the title too (it often carries the number)
@@ -84,7 +89,7 @@ def analyse_text(text: str, title: str | None = None) -> dict:
     gazettes = gazette_mod.extract_gazettes(combined)
 
     v = view(title, body, language)
-    classified = classify(v, model.current())
+    classified = classify(v, model.current() if classifier is _CURRENT else classifier)
     doc_type = _doc_type(v, classified, own)
     scores = heading.country_scores(
         v.title_terms,
