@@ -43,7 +43,7 @@ def test_rum_index_is_used_when_installed(both):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
         available = cursor.fetchone() is not None
-    assert PostgresBackend.has_rum() == available
+    assert PostgresBackend().has_rum() == available
 
 
 @pytest.mark.parametrize("q", QUERIES)

@@ -27,7 +27,7 @@ MAX_POSITION = 16383  # PostgreSQL's limit; later positions are clamped by it an
 MAX_LEXEMES_CHARS = 900_000  # tsvector values are capped at 1 MB
 _COLUMN = {"type": "doc_type", "country": "country", "status": "status", "source": "source"}
 _JSON_COLUMN = {"theme": "themes", "group": "groups", "lang": "langs"}
-_has_rum: bool | None = None
+_has_rum: dict[str, bool] = {}
 
 
 def _quote(term: str) -> str:
@@ -83,12 +83,17 @@ def expansion_tsquery(plan: SearchPlan) -> str | None:
 class PostgresBackend:
     name = "postgres"
 
+    def __init__(self, table: str = TABLE, rum_index: str = "search_entry_vector_rum"):
+        # Another table of the same shape may be given (the benchmark uses a scratch one).
+        self.table = table
+        self.rum_index = rum_index
+
     # --- writing ----------------------------------------------------------------------------
     def index(
         self, records: Iterable[IndexRecord], *, bulk: bool = False, replace: bool = True
     ) -> int:
         sql = (
-            f"INSERT INTO {TABLE} (document_id, version_id, vector, doc_type, country, status, "
+            f"INSERT INTO {self.table} (document_id, version_id, vector, doc_type, country, status, "
             "source, year, date_ord, themes, groups, langs, access, payload) VALUES "
             "(%s, %s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, "
             "%s::jsonb, %s::jsonb) ON CONFLICT (document_id) DO UPDATE SET "
@@ -135,46 +140,45 @@ class PostgresBackend:
         ids = list(ids)
         if ids:
             with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {TABLE} WHERE document_id = ANY(%s)", [ids])
+                cursor.execute(f"DELETE FROM {self.table} WHERE document_id = ANY(%s)", [ids])
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute(f"DELETE FROM {self.table}")
 
     # --- reading ----------------------------------------------------------------------------
     def count(self) -> int:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE}")
+            cursor.execute(f"SELECT count(*) FROM {self.table}")
             return cursor.fetchone()[0]
 
     def versions(self) -> dict[int, int]:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT document_id, version_id FROM {TABLE}")
+            cursor.execute(f"SELECT document_id, version_id FROM {self.table}")
             return dict(cursor.fetchall())
 
     def size_bytes(self) -> int:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_total_relation_size(%s)", [TABLE])
+            cursor.execute("SELECT pg_total_relation_size(%s)", [self.table])
             return cursor.fetchone()[0]
 
     def doc_freq(self, term: str) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM {TABLE} WHERE vector @@ %s::tsquery", [_quote(term)]
+                f"SELECT count(*) FROM {self.table} WHERE vector @@ %s::tsquery", [_quote(term)]
             )
             return cursor.fetchone()[0]
 
-    @staticmethod
-    def has_rum() -> bool:
-        global _has_rum
-        if _has_rum is None:
+    def has_rum(self) -> bool:
+        if self.rum_index not in _has_rum:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT 1 FROM pg_class c JOIN pg_am a ON a.oid = c.relam "
-                    "WHERE c.relname = 'search_entry_vector_rum' AND a.amname = 'rum'"
+                    "WHERE c.relname = %s AND a.amname = 'rum'",
+                    [self.rum_index],
                 )
-                _has_rum = cursor.fetchone() is not None
-        return _has_rum
+                _has_rum[self.rum_index] = cursor.fetchone() is not None
+        return _has_rum[self.rum_index]
 
     def _where(self, plan: SearchPlan) -> tuple[list[str], list]:
         where, params = [], []
@@ -248,7 +252,7 @@ class PostgresBackend:
         else:
             order, order_params = "ts_rank(vector, %s::tsquery) DESC, document_id", [tsquery]
         cursor.execute(
-            f"SELECT ts_rank(vector, %s::tsquery), payload FROM {TABLE} WHERE {conditions} "
+            f"SELECT ts_rank(vector, %s::tsquery), payload FROM {self.table} WHERE {conditions} "
             f"ORDER BY {order} LIMIT %s OFFSET %s",
             [tsquery, tsquery, *params, *order_params, limit, offset],
         )
@@ -260,7 +264,7 @@ class PostgresBackend:
         count, facets = self._count_facets(cursor, plan, where, params)
         conditions = " AND ".join(where) or "TRUE"
         cursor.execute(
-            f"SELECT payload FROM {TABLE} WHERE {conditions} "
+            f"SELECT payload FROM {self.table} WHERE {conditions} "
             "ORDER BY date_ord DESC, document_id DESC LIMIT %s OFFSET %s",
             [*params, plan.limit, plan.offset],
         )
@@ -268,7 +272,7 @@ class PostgresBackend:
 
     def _count(self, cursor, where, params) -> int:
         conditions = " AND ".join(where) or "TRUE"
-        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {conditions}", params)
+        cursor.execute(f"SELECT count(*) FROM {self.table} WHERE {conditions}", params)
         return cursor.fetchone()[0]
 
     def _count_facets(self, cursor, plan, where, params) -> tuple[int, dict]:
@@ -287,7 +291,7 @@ class PostgresBackend:
             )
         cursor.execute(
             f"WITH m AS MATERIALIZED (SELECT doc_type, country, status, source, year, themes, "
-            f"groups, langs FROM {TABLE} WHERE {conditions}) " + " UNION ALL ".join(parts),
+            f"groups, langs FROM {self.table} WHERE {conditions}) " + " UNION ALL ".join(parts),
             params,
         )
         count = 0

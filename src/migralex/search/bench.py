@@ -1,0 +1,413 @@
+"""``migralex bench search``: indexing speed, index size and query latency through the search
+service, on a generated trilingual corpus.
+
+The corpus: N documents of about 3 KB, 45 % Arabic, 40 % French, 15 % English; words drawn
+from a Zipfian distribution over a vocabulary made of the thesaurus' real words (so the
+cross-lingual expansion fires as in real use) and generated words; metadata spread over
+countries, types, themes, years, sources and visibilities. Documents go straight to a scratch
+index (tantivy: a temporary directory; PostgreSQL: a scratch table) through the same record
+and analysis code as the real index; the database's document tables are not touched.
+
+Queries: 1 to 3 words, a quarter with a field filter, every one through ``services.search``
+(parsing, expansion, top 20 with snippets). ``p50_ms``/``p95_ms`` without facets,
+``p95_facets_ms`` with the eight facets (the full search page).
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+# Django-dependent modules are imported inside functions: ``migralex bench --help`` loads this
+# module before Django is set up.
+
+COUNTRIES = ["MA"] * 4 + ["TN"] * 2 + ["EG"] * 2 + ["LY", "INT", "INT", "FR", "ES"]
+TYPES = [
+    "law",
+    "decree",
+    "order",
+    "circular",
+    "dahir",
+    "report",
+    "news",
+    "news",
+    "court-decision",
+    "international-convention",
+    "bilateral-agreement",
+    "policy",
+]
+STATUSES = ["in-force", "in-force", "amended", "repealed", "unknown", "n/a"]
+LANGS = ["ar"] * 9 + ["fr"] * 8 + ["en"] * 3
+SYLLABLES = {
+    "fr": [
+        "ba",
+        "be",
+        "bi",
+        "bo",
+        "bu",
+        "ca",
+        "ce",
+        "ci",
+        "co",
+        "da",
+        "de",
+        "di",
+        "do",
+        "fa",
+        "fe",
+        "fi",
+        "la",
+        "le",
+        "li",
+        "lo",
+        "ma",
+        "me",
+        "mi",
+        "mo",
+        "na",
+        "ne",
+        "ni",
+        "no",
+        "pa",
+        "pe",
+        "pi",
+        "po",
+        "ra",
+        "re",
+        "ri",
+        "ro",
+        "sa",
+        "se",
+        "si",
+        "so",
+        "ta",
+        "te",
+        "ti",
+        "to",
+        "va",
+        "ve",
+        "vi",
+        "ment",
+        "tion",
+        "eur",
+        "ais",
+    ],
+    "en": [
+        "ba",
+        "be",
+        "bi",
+        "bo",
+        "ca",
+        "co",
+        "da",
+        "de",
+        "di",
+        "fa",
+        "fo",
+        "ga",
+        "ha",
+        "he",
+        "hi",
+        "la",
+        "le",
+        "li",
+        "lo",
+        "ma",
+        "me",
+        "mi",
+        "na",
+        "ne",
+        "no",
+        "pa",
+        "pe",
+        "ra",
+        "re",
+        "ri",
+        "sa",
+        "se",
+        "si",
+        "ta",
+        "te",
+        "ti",
+        "wa",
+        "we",
+        "wi",
+        "ing",
+        "ed",
+        "er",
+        "ly",
+        "tion",
+        "ness",
+    ],
+    "ar": [
+        "ب",
+        "ت",
+        "ث",
+        "ج",
+        "ح",
+        "خ",
+        "د",
+        "ر",
+        "ز",
+        "س",
+        "ش",
+        "ص",
+        "ط",
+        "ع",
+        "غ",
+        "ف",
+        "ق",
+        "ك",
+        "ل",
+        "م",
+        "ن",
+        "ه",
+        "و",
+        "ي",
+        "ا",
+    ],
+}
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--docs", type=int, default=10_000, help="documents to generate")
+    parser.add_argument("--queries", type=int, default=400, help="queries to time (>= 200)")
+    parser.add_argument("--backend", choices=["tantivy", "postgres"], default="tantivy")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", metavar="DIR", help="build the tantivy index in DIR and keep it")
+
+
+def _vocabulary(rng: random.Random) -> dict[str, list[str]]:
+    from migralex.common.text import tokenize
+    from migralex.knowledge.reference_data import read_toml
+
+    vocab: dict[str, list[str]] = {lang: [] for lang in SYLLABLES}
+    try:
+        themes = read_toml("thesaurus/themes.toml").get("theme", [])
+    except OSError:
+        themes = []
+    for theme in themes:
+        for lang in vocab:
+            for text in [theme["label"].get(lang, ""), *theme.get("keywords", {}).get(lang, [])]:
+                vocab[lang].extend(w for w in tokenize(text) if len(w) > 1)
+    for lang, syllables in SYLLABLES.items():
+        real = list(dict.fromkeys(vocab[lang]))
+        rng.shuffle(real)
+        made = set()
+        while len(made) < 30_000:
+            made.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 5))))
+        # Real words take the frequent ranks, the generated tail makes the Zipf vocabulary.
+        vocab[lang] = real + sorted(made)
+    return vocab
+
+
+def _zipf_cdf(n: int, s: float = 1.05) -> np.ndarray:
+    weights = 1.0 / np.arange(1, n + 1) ** s
+    return np.cumsum(weights) / weights.sum()
+
+
+def _records(n: int, seed: int):
+    from migralex.search.analysis import text_terms
+    from migralex.search.plan import IndexRecord
+
+    rng = random.Random(seed)
+    nprng = np.random.default_rng(seed)
+    vocab = _vocabulary(rng)
+    cdfs = {lang: _zipf_cdf(len(words)) for lang, words in vocab.items()}
+    theme_ids = [t for t in _theme_groups()]
+    for i in range(1, n + 1):
+        lang = rng.choice(LANGS)
+        words = vocab[lang]
+        count = 280 if lang == "ar" else 430  # about 3 KB of UTF-8 either way
+        idx = np.searchsorted(cdfs[lang], nprng.random(count))
+        text = " ".join(words[j] for j in idx)
+        title = " ".join(words[j] for j in np.searchsorted(cdfs[lang], nprng.random(8)))
+        themes = sorted(set(rng.sample(theme_ids, rng.choice([0, 1, 1, 2, 3]))))
+        year = rng.randint(1990, 2025)
+        title_terms = text_terms(title, lang)
+        access = ["org:1"]
+        if rng.random() < 0.9:
+            access += ["anon", "signed"]
+        yield IndexRecord(
+            id=i,
+            version_id=i,
+            title=title,
+            text=text,
+            language=lang,
+            title_terms=title_terms,
+            body_terms=[],  # computed in the timed indexing loop
+            facets={
+                "type": [rng.choice(TYPES)],
+                "country": [rng.choice(COUNTRIES)],
+                "theme": themes,
+                "group": sorted({_theme_groups()[t] for t in themes}),
+                "lang": [lang],
+                "source": [str(rng.randint(1, 40))],
+                "status": [rng.choice(STATUSES)],
+            },
+            year=year,
+            date_ord=year * 10000 + rng.randint(1, 12) * 100 + rng.randint(1, 28),
+            access=access,
+            payload={
+                "id": i,
+                "title": title,
+                "titles": {},
+                "doc_type": "law",
+                "country": "MA",
+                "language": lang,
+                "date": f"{year}-01-01",
+                "themes": themes,
+                "text": text,
+            },
+        )
+
+
+_GROUPS: dict[str, str] = {}
+
+
+def _theme_groups() -> dict[str, str]:
+    if not _GROUPS:
+        from migralex.knowledge.reference_data import read_toml
+
+        try:
+            for theme in read_toml("thesaurus/themes.toml").get("theme", []):
+                _GROUPS[theme["id"]] = theme["group"]
+        except OSError:
+            _GROUPS.update({"domestic-work": "labour", "asylum-refugees": "asylum"})
+    return _GROUPS
+
+
+def _queries(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed + 1)
+    vocab = _vocabulary(random.Random(seed))
+    out = []
+    for i in range(n):
+        lang = rng.choice(LANGS)
+        # Mid-frequency ranks: the words people search for (neither "de" nor hapaxes).
+        words = [
+            vocab[lang][min(int(rng.paretovariate(0.6) * 3), 5000)]
+            for _ in range(rng.randint(1, 3))
+        ]
+        q = " ".join(words)
+        if i % 4 == 1:
+            q += " " + rng.choice(
+                ["country:MA", "type:law", "year:2010..2020", "lang:ar", "theme:domestic-work"]
+            )
+        out.append(q)
+    return out
+
+
+def _percentile(values: list[float], p: float) -> float:
+    return round(float(np.percentile(np.array(values), p)), 2)
+
+
+def run(args) -> dict:
+    from migralex.cli import CommandError
+
+    if args.docs < 1 or args.queries < 1:
+        raise CommandError("--docs and --queries must be positive")
+    scratch = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="migralex-bench-"))
+    backend = _scratch_backend(args.backend, scratch)
+    try:
+        return _measure(backend, args)
+    finally:
+        if args.backend == "postgres":
+            _drop_scratch_table()
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _measure(backend, args) -> dict:
+    from migralex.search import services
+    from migralex.search.analysis import text_terms
+
+    records = list(_records(args.docs, args.seed))  # generation is not indexing: done first
+    text_bytes = sum(len(r.text.encode()) + len(r.title.encode()) for r in records)
+
+    # What is timed is the indexing path proper: analysis of the text into terms and the write.
+    def analysed():
+        for r in records:
+            r.body_terms = r.title_terms + text_terms(r.text, r.language)
+            yield r
+            r.body_terms = []  # the index has them; keep memory flat
+
+    started = time.perf_counter()
+    backend.index(analysed(), bulk=True, replace=False)
+    index_s = time.perf_counter() - started
+    queries = _queries(max(args.queries, 200), args.seed)
+    for q in queries[:20]:  # warm the caches, as a running server has them
+        services.search(q, backend=backend)
+    plain, faceted = [], []
+    for q in queries:
+        t0 = time.perf_counter()
+        services.search(q, backend=backend, facets=False)
+        plain.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        services.search(q, backend=backend, facets=True)
+        faceted.append((time.perf_counter() - t0) * 1000)
+    size = backend.size_bytes()
+    return {
+        "engine": backend.name
+        + ("+rum" if args.backend == "postgres" and backend.has_rum() else ""),
+        "docs": args.docs,
+        "index_docs_per_s": round(args.docs / index_s),
+        "index_mb": round(size / 1e6, 1),
+        "text_mb": round(text_bytes / 1e6, 1),
+        "index_to_text": round(size / text_bytes, 2),
+        "queries": len(queries),
+        "p50_ms": _percentile(plain, 50),
+        "p95_ms": _percentile(plain, 95),
+        "p50_facets_ms": _percentile(faceted, 50),
+        "p95_facets_ms": _percentile(faceted, 95),
+        "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+BENCH_TABLE = "bench_searchentry"
+
+
+def _scratch_backend(name: str, scratch: Path):
+    if name == "tantivy":
+        from migralex.search.backends.tantivy_backend import TantivyBackend
+
+        return TantivyBackend(scratch / "index")
+    from django.db import connection
+
+    from migralex.cli import CommandError
+    from migralex.search.backends.postgres import PostgresBackend
+
+    if connection.vendor != "postgresql":
+        raise CommandError("--backend postgres needs DATABASE_URL pointing at PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {BENCH_TABLE}")
+        cursor.execute(
+            f"CREATE TABLE {BENCH_TABLE} (LIKE search_searchentry INCLUDING DEFAULTS "
+            "INCLUDING CONSTRAINTS INCLUDING INDEXES)"
+        )
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'search_entry_vector_rum'"
+        )
+        if cursor.fetchone():
+            # LIKE … INCLUDING INDEXES copies the RUM index under a generated name; name it.
+            cursor.execute(
+                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_am a ON a.oid = c.relam WHERE i.indrelid = %s::regclass "
+                "AND a.amname = 'rum'",
+                [BENCH_TABLE],
+            )
+            row = cursor.fetchone()
+            return PostgresBackend(table=BENCH_TABLE, rum_index=row[0] if row else "-")
+    return PostgresBackend(table=BENCH_TABLE, rum_index="-")
+
+
+def _drop_scratch_table() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {BENCH_TABLE}")
