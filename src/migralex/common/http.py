@@ -190,14 +190,27 @@ class GuardedBackend(httpcore.SyncBackend):
         raise last_error or httpcore.ConnectError(f"cannot connect to {host!r}")
 
 
+_ssl_lock = threading.Lock()
+_ssl: list = []
+
+
+def _ssl_context():
+    """One verifying TLS context for the process: loading the CA bundle costs tens of
+    milliseconds of CPU, too much to pay per thread or per poll. Contexts are thread-safe."""
+    with _ssl_lock:
+        if not _ssl:
+            _ssl.append(httpx.create_ssl_context(trust_env=False))
+        return _ssl[0]
+
+
 class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self) -> None:
-        super().__init__(trust_env=False, retries=0)
+        super().__init__(verify=_ssl_context(), trust_env=False, retries=0)
         # httpx does not expose the network backend, so we build its pool with ours.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_ssl_context(),
             max_connections=20,
-            max_keepalive_connections=10,
+            max_keepalive_connections=50,
             keepalive_expiry=30.0,
             network_backend=GuardedBackend(),
         )
