@@ -17,7 +17,7 @@ from migralex.documents.selectors import documents_visible_to
 from migralex.web import counts
 
 FILTERS = ("type", "country", "theme", "group", "year", "lang", "source", "status")
-SORTS = ("relevance", "date", "-date")
+SORTS = ("relevance", "date")  # date: newest first
 
 
 class HitSerializer(serializers.Serializer):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from migralex.web import labels
 
 FILTER_NAMES = ("type", "country", "theme", "group", "year", "lang", "source", "status")
-SORTS = ("relevance", "date", "-date")
+SORTS = ("relevance", "date")  # what the search service knows; date = newest first
 PER_PAGE = 20
 MAX_PAGE = 500
 EXPORT_MAX = 1000
@@ -137,6 +137,18 @@ def _query_string(params: dict, **changes) -> str:
     return urlencode(items)
 
 
+# The search service's notices are English sentences for logs and the CLI; the page shows them
+# in the interface language.
+NOTICES = {
+    "syntax error: searched as plain words": gettext_lazy(
+        "Your query could not be read as written: it was searched as plain words."
+    ),
+    "no document has all the words: showing those with any of them": gettext_lazy(
+        "No document has all the words: showing those with any of them."
+    ),
+}
+
+
 def search_page(request):
     params = search_params(request)
     lang = get_language() or "fr"
@@ -154,9 +166,10 @@ def search_page(request):
         "prev_qs": _query_string(params, page=page - 1) if page > 1 else "",
         "next_qs": _query_string(params, page=page + 1) if page < pages else "",
         "export_qs": _query_string(params),
-        "sorts": [("relevance", _("Relevance")), ("-date", _("Newest")), ("date", _("Oldest"))],
+        "sorts": [("relevance", _("Relevance")), ("date", _("Newest first"))],
         "save_url": _save_search_url(),
         "searched": bool(params["q"] or params["filters"]),
+        "notice": NOTICES.get(results.notice or "", results.notice),
     }
     return render(request, "web/search.html", context)
 
@@ -165,6 +178,7 @@ def _hit_row(hit, lang: str) -> dict:
     return {
         "hit": hit,
         # The search service escapes snippets; keeping only <mark> here is defence in depth.
+        "snippet_dir": getattr(hit, "snippet_dir", "auto"),
         "snippet": mark_safe(nh3.clean(hit.snippet_html or "", tags={"mark"}, attributes={})),  # noqa: S308
         "type_label": labels.doc_type_label(hit.doc_type) if hit.doc_type else "",
         "country_label": labels.country_label(hit.country, lang) if hit.country else "",

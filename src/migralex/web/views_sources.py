@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -42,6 +43,8 @@ def source_list(request):
 
 
 def source_add_view(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if not is_analyst(request.user):
         raise PermissionDenied
     form = SourceForm(request.POST or None)
