@@ -76,9 +76,11 @@ def ingest_item(source: Source, item: Item, fetched_at: dt.datetime) -> HandOff:
         item_id=item.key,
         fetched_at=fetched_at,
     )
-    documents = [d for o in outcomes for d in (o.documents or [])]
-    errors = [f"{o.status}: {o.message}" for o in outcomes if o.status == "error"]
-    first = documents[0] if documents else None
+    # Only new documents or new versions count as found; "unchanged"/"duplicate" do not.
+    documents = [d for o in outcomes if o.status in ("ok", "degraded") for d in o.documents]
+    linked = [d for o in outcomes for d in o.documents]
+    errors = [f"{o.status}: {o.message}" for o in outcomes if o.status in ("error", "rejected")]
+    first = linked[0] if linked else None
     return HandOff(
         documents=len(documents),
         document_id=getattr(first, "pk", first),
@@ -95,6 +97,8 @@ class Poll:
         self._known: dict[str, SourceItem] | None = None
 
     def fetch(self, url: str, *, conditional: bool = False, **kwargs) -> FetchResult:
+        if url.startswith("file://"):
+            return _file_fetch(url, self.source.etag if conditional else "")
         if conditional:
             kwargs.setdefault("etag", self.source.etag or None)
             kwargs.setdefault("last_modified", self.source.last_modified or None)
@@ -112,6 +116,31 @@ class Poll:
     def signature_of(self, key: str) -> str | None:
         item = self.known().get(key)
         return item.signature if item else None
+
+
+def _file_fetch(url: str, etag: str) -> FetchResult:
+    """A local file read like a web resource (the offline demo feed, a feed an export job
+    drops on disk). Only under the folders a watched-folder source may read; the ETag is the
+    file's size and modification time, so an untouched file answers "304"."""
+    import mimetypes
+    from pathlib import Path
+    from urllib.parse import unquote, urlsplit
+
+    import httpx
+
+    from migralex.common.http import TooLarge
+    from migralex.sources.folder import folder_check
+
+    path = folder_check(unquote(urlsplit(url).path))
+    stat = path.stat()
+    tag = f'"{stat.st_size}-{stat.st_mtime_ns}"'
+    ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    headers = httpx.Headers({"etag": tag, "content-type": ctype})
+    if etag == tag:
+        return FetchResult(url, 304, b"", headers, not_modified=True)
+    if stat.st_size > settings.FETCH_MAX_BYTES:
+        raise TooLarge(f"{path} exceeds the size cap", url=url)
+    return FetchResult(url, 200, Path(path).read_bytes(), headers)
 
 
 def _poller(kind: str):

@@ -134,7 +134,7 @@ def source_add(
     from migralex.accounts.services import organisation_default
 
     url = url.strip()
-    if url.startswith("file://"):
+    if url.startswith("file://") and kind in (None, Source.Kind.FOLDER):
         url = urlsplit(url).path
     kind = kind or source_kind_detect(url)
     if kind not in Source.Kind.values:
@@ -149,6 +149,13 @@ def source_add(
     elif kind == Source.Kind.MAILBOX:
         if urlsplit(url).scheme not in ("imap", "imaps"):
             raise SourceError("a mailbox address starts with imap:// or imaps://")
+    elif url.startswith("file://"):  # a feed or page kept on local disk (the offline demo)
+        from migralex.sources.folder import folder_check
+
+        try:
+            url = "file://" + str(folder_check(urlsplit(url).path))
+        except PermissionError as exc:
+            raise SourceError(str(exc)) from exc
     else:
         url_check(url)
     if interval_minutes < 1:
