@@ -23,31 +23,39 @@ def _latin(lang: str | None) -> str:
     return lang if lang in LATIN_LANGS else "fr"
 
 
-_MEMO: dict[tuple[str, str], tuple[str, ...]] = {}
-_MEMO_MAX = 500_000
+# One memo per Latin-script language ("fr", "en"): word -> its terms.
+_MEMO: dict[str, dict[str, tuple[str, ...]]] = {"fr": {}, "en": {}}
+_MEMO_MAX = 300_000
 
 
 def word_terms(word: str, lang: str) -> tuple[str, ...]:
     """Terms of one already cleaned and case-folded word (memoised ``analyze``)."""
-    key = (word, lang)
-    terms = _MEMO.get(key)
+    memo = _MEMO[_latin(lang)]
+    terms = memo.get(word)
     if terms is None:
         terms = tuple(analyze(word, lang))
-        if len(_MEMO) >= _MEMO_MAX:
-            _MEMO.clear()  # a crude bound: a rare flood of unique words must not grow memory
-        _MEMO[key] = terms
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()  # a crude bound: a flood of unique words must not grow memory
+        memo[word] = terms
     return terms
 
 
-def text_terms(text: str, lang: str | None = None) -> list[str]:
-    """Index terms of a text, in order (positions matter for phrases); equals ``analyze``."""
+def text_terms(text: str, lang: str | None = None, *, cleaned: bool = False) -> list[str]:
+    """Index terms of a text, in order (positions matter for phrases); equals ``analyze``.
+
+    ``cleaned=True`` when ``text`` is already the output of ``clean`` (``Version.normalized_text``
+    is, by the document store's contract): ``clean`` is idempotent, so skipping it changes
+    nothing but the time.
+    """
     latin = _latin(lang)
-    memo, out = _MEMO, []
-    for word in tokenize(clean(text).casefold()):
-        terms = memo.get((word, latin))
+    memo = _MEMO[latin]
+    out: list[str] = []
+    extend = out.extend
+    for word in tokenize((text if cleaned else clean(text)).casefold()):
+        terms = memo.get(word)
         if terms is None:
             terms = word_terms(word, latin)
-        out.extend(terms)
+        extend(terms)
     return out
 
 

@@ -333,7 +333,7 @@ def _measure(backend, args) -> dict:
     # What is timed is the indexing path proper: analysis of the text into terms and the write.
     def analysed():
         for r in records:
-            r.body_terms = r.title_terms + text_terms(r.text, r.language)
+            r.body_terms = r.title_terms + text_terms(r.text, r.language, cleaned=True)
             yield r
             r.body_terms = []  # the index has them; keep memory flat
 

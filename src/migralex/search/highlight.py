@@ -3,25 +3,68 @@
 A word is marked when its analysed terms (the same analysis as the index) are among the query's
 terms, so ``travailleurs`` is marked for a query ``travail`` and ``األجانب`` for ``الأجانب``. The
 output is the text HTML-escaped, with ``<mark>`` around matches and nothing else.
+
+Speed: analysing every word of 20 documents per page would cost more than the search itself.
+So one regular expression first finds *candidate* words (those containing the start of a query
+stem, accent- and alef-insensitive), and only those are analysed to confirm the match.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 
-from migralex.common.text import ARABIC_RE
-from migralex.search.analysis import _MEMO, word_terms
+from migralex.search.analysis import word_terms
 
-WINDOW_WORDS = 32
-CONTEXT_BEFORE = 6
+WINDOW_CHARS = 220
+CONTEXT_BEFORE_CHARS = 50
 MAX_MATCHES = 200
 FALLBACK_CHARS = 240
-_WORD = re.compile(r"\w+")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+# Letters a folded stem letter may stand for in the original text.
+_VARIANTS = {
+    "a": "aàâäáãåAÀÂÄÁÃÅ",
+    "c": "cçCÇ",
+    "e": "eéèêëEÉÈÊË",
+    "i": "iîïíìyIÎÏÍÌY",
+    "o": "oôöóòœOÔÖÓÒŒ",
+    "u": "uùûüúUÙÛÜÚ",
+    "y": "yÿiYŸI",
+    "n": "nñNÑ",
+    "ا": "اأإآٱء",
+    "ي": "يىئ",
+    "ه": "هة",
+    "و": "وؤ",
+}
 
 
-def _lang(lang: str | None) -> str:
-    return lang if lang in ("fr", "en") else "fr"
+def _char_class(ch: str) -> str:
+    variants = _VARIANTS.get(ch)
+    if variants:
+        return "[" + re.escape(variants) + "]"
+    if ch.isalpha() and ch.upper() != ch:
+        return "[" + re.escape(ch + ch.upper()) + "]"
+    return re.escape(ch)
+
+
+@lru_cache(maxsize=512)
+def _candidate_regex(terms: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern | None:
+    parts = []
+    for stem in sorted(set(terms) | set(prefixes)):
+        if not stem:
+            continue
+        # The start of the stem (all of it when short): stemmers rewrite the last letters.
+        core = stem if len(stem) <= 3 else stem[:-1]
+        parts.append("".join(_char_class(ch) for ch in core))
+    if not parts:
+        return None
+    # Only the cores: the word around a hit is found by hand (a leading \w* would make the
+    # engine retry at every letter). Arabic stems may sit behind proclitics (ال، و، ب…), so a
+    # core may start inside a word.
+    return re.compile("|".join(parts))
 
 
 def snippet(
@@ -30,36 +73,33 @@ def snippet(
     """Safe HTML of the best passage of ``text`` for ``terms``; the opening when none matches."""
     if not text:
         return ""
-    latin = _lang(lang)
-    spans: list[tuple[int, int]] = []
-    matches: list[tuple[int, str]] = []  # (word index, term)
-    memo = _MEMO
-    for m in _WORD.finditer(text):
-        word = m.group().casefold()
-        found = memo.get((word, latin))
-        if found is None:
-            found = word_terms(word, latin)
-        index = len(spans)
-        spans.append(m.span())
-        for term in found:
-            if term in terms or (prefixes and term.startswith(prefixes)):
-                matches.append((index, term))
-                break
-        if len(matches) >= MAX_MATCHES:
+    pattern = _candidate_regex(frozenset(terms), tuple(prefixes))
+    if pattern is None:
+        return _opening(text)
+    latin = lang if lang in ("fr", "en") else "fr"
+    matches: list[tuple[int, int, str]] = []  # (start, end, term)
+    position, length = 0, len(text)
+    while len(matches) < MAX_MATCHES:
+        m = pattern.search(text, position)
+        if m is None:
             break
+        start, end = m.start(), m.end()
+        while start > 0 and _is_word_char(text[start - 1]):
+            start -= 1
+        while end < length and _is_word_char(text[end]):
+            end += 1
+        position = end
+        for term in word_terms(text[start:end].casefold(), latin):
+            if term in terms or (prefixes and term.startswith(prefixes)):
+                matches.append((start, end, term))
+                break
     if not matches:
         return _opening(text)
-    start = _best_window(matches)
-    first = max(0, start - CONTEXT_BEFORE)
-    last = min(len(spans), first + WINDOW_WORDS) - 1
-    # Extend the last word to the end of the text when the scan stopped early.
-    marked = {i for i, _ in matches if first <= i <= last}
-    begin, end = spans[first][0], spans[last][1]
+    begin, end = _best_window(text, matches)
     out = ["… " if begin > 0 else ""]
     cursor = begin
-    for i in range(first, last + 1):
-        s, e = spans[i]
-        if i in marked:
+    for s, e, _ in matches:
+        if s >= begin and e <= end:
             out.append(escape(text[cursor:s]))
             out.append(f"<mark>{escape(text[s:e])}</mark>")
             cursor = e
@@ -69,21 +109,35 @@ def snippet(
     return "".join(out).replace("\n", " ")
 
 
-def _best_window(matches: list[tuple[int, str]]) -> int:
-    """Word index starting the window with the most distinct matched terms (then most matches)."""
-    best, best_key = matches[0][0], (0, 0)
-    for a, (start, _) in enumerate(matches):
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _best_window(text: str, matches: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """Character span around the matches giving the most distinct terms (then most matches),
+    widened to word boundaries."""
+    best_start, best_key = matches[0][0], (0, 0)
+    for a, (start, _, _) in enumerate(matches):
         distinct: set[str] = set()
         count = 0
-        for index, term in matches[a:]:
-            if index - start >= WINDOW_WORDS - CONTEXT_BEFORE:
+        for s, _, term in matches[a:]:
+            if s - start > WINDOW_CHARS - CONTEXT_BEFORE_CHARS:
                 break
             distinct.add(term)
             count += 1
-        key = (len(distinct), count)
-        if key > best_key:
-            best, best_key = start, key
-    return best
+        if (len(distinct), count) > best_key:
+            best_start, best_key = start, (len(distinct), count)
+    begin = max(0, best_start - CONTEXT_BEFORE_CHARS)
+    if begin:
+        space = text.find(" ", begin, best_start)
+        begin = space + 1 if space != -1 else best_start
+    end = min(len(text), begin + WINDOW_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", max(begin, end - 40), end)
+        # Never cut inside a marked word.
+        last_match_end = max((e for s, e, _ in matches if begin <= s < end), default=end)
+        end = max(space if space != -1 else end, last_match_end)
+    return begin, end
 
 
 def _opening(text: str) -> str:
@@ -95,8 +149,6 @@ def _opening(text: str) -> str:
 
 def direction(text: str) -> str:
     """ "rtl" when most letters of ``text`` are Arabic, for the UI's ``dir`` attribute."""
-    letters = [ch for ch in text[:400] if ch.isalpha()]
-    if not letters:
-        return "ltr"
-    arabic = sum(1 for ch in letters if ARABIC_RE.match(ch))
-    return "rtl" if arabic * 2 > len(letters) else "ltr"
+    sample = text[:400]
+    arabic = len(_ARABIC_LETTER.findall(sample))
+    return "rtl" if arabic > len(_LATIN_LETTER.findall(sample)) else "ltr"

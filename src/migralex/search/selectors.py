@@ -87,7 +87,7 @@ def index_record_for(document: Document) -> IndexRecord:
     title_terms: list[str] = []
     for title, title_lang in titles:
         title_terms.extend(text_terms(title, title_lang))
-    body_terms = title_terms + text_terms(text, lang)
+    body_terms = title_terms + text_terms(text, lang, cleaned=True)
     links = list(document.theme_links.all())
     themes = sorted({link.theme_id for link in links})
     groups = sorted({link.theme.group for link in links})
