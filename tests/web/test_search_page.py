@@ -103,3 +103,25 @@ def test_json_export(corpus):
     assert data["count"] == 1
     assert data["results"][0]["document_id"] == corpus["fr"].pk
     assert "country" in data["facets"]
+
+
+def test_save_this_search_creates_a_saved_search_of_the_alerts_app(corpus, reader_client):
+    from migralex.alerts.models import SavedSearch
+
+    client, user = reader_client
+    page = client.get("/en/search/", {"q": "travailleurs", "country": "MA"}).content.decode()
+    assert 'action="/en/search/save"' in page
+    response = client.post(
+        "/en/search/save", {"q": "travailleurs", "country": "MA", "frequency": "weekly"}
+    )
+    assert response.status_code == 302
+    saved = SavedSearch.objects.get(user=user)
+    assert (saved.query, saved.filters, saved.frequency) == (
+        "travailleurs",
+        {"country": ["MA"]},
+        "weekly",
+    )
+    refused = client.post("/en/search/save", {"q": "", "frequency": "daily"}, follow=True)
+    assert "The search was not saved" in refused.content.decode()
+    assert Client().post("/en/search/save", {"q": "x"}).status_code == 302  # to the login page
+    assert SavedSearch.objects.count() == 1

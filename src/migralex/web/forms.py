@@ -47,7 +47,11 @@ class UploadForm(forms.Form):
 
 class SourceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=300)
-    kind = forms.ChoiceField(label=_("Type"), choices=Source.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("Detect from the address")), *Source.Kind.choices],
+    )
     url = forms.CharField(
         label=_("Address"),
         max_length=2000,
@@ -68,11 +72,15 @@ class SourceForm(forms.Form):
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
-        kind = self.data.get("kind")
-        if kind in ("feed", "page", "listing", "sitemap", "json-api") and not url.startswith(
-            ("http://", "https://")
-        ):
+        kind = self.data.get("kind", "")
+        is_web = url.startswith(("http://", "https://"))
+        is_mail = url.startswith(("imap://", "imaps://"))
+        if kind in ("feed", "page", "listing", "sitemap", "json-api") and not is_web:
             raise forms.ValidationError(_("This type of source needs an http or https address."))
-        if kind == "mailbox" and not url.startswith(("imap://", "imaps://")):
+        if kind == "mailbox" and not is_mail:
             raise forms.ValidationError(_("A mailbox needs an imap:// or imaps:// address."))
+        if not kind and not (is_web or is_mail or url.startswith("/")):
+            raise forms.ValidationError(
+                _("Give an http or https address, an imap:// address or a folder path.")
+            )
         return url

@@ -5,14 +5,11 @@ from __future__ import annotations
 from migralex.sources.models import Source
 
 
-def source_add(user, **fields) -> Source:
-    """Add a watched source. Uses the sources app's own service when it has one (it may validate
-    and schedule more), else records the source so the poller picks it up at its next round."""
+def source_add(user, *, url: str, kind: str = "", **fields) -> Source:
+    """Add a watched source through the sources app (which checks the address and detects the
+    type when none is given); owned by the user's organisation."""
     from migralex.accounts.services import organisation_default
-    from migralex.sources import services as sources
+    from migralex.sources.services import source_add as sources_source_add
 
     owner = getattr(user, "organisation", None) or organisation_default()
-    create = getattr(sources, "source_create", None)
-    if create is not None:
-        return create(owner=owner, **fields)
-    return Source.objects.create(owner=owner, **fields)
+    return sources_source_add(url, kind=kind or None, owner=owner, **fields)

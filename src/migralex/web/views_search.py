@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 
 import nh3
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from migralex.web import labels
 
@@ -27,7 +30,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 def search_params(request) -> dict:
     """The search as the request states it, with out-of-range values brought back in range."""
-    get = request.GET
+    return search_params_from(request.GET)
+
+
+def search_params_from(get) -> dict:
     filters = {}
     for name in FILTER_NAMES:
         values = [v[:100] for v in get.getlist(name) if v.strip()][:20]
@@ -167,7 +173,7 @@ def search_page(request):
         "next_qs": _query_string(params, page=page + 1) if page < pages else "",
         "export_qs": _query_string(params),
         "sorts": [("relevance", _("Relevance")), ("date", _("Newest first"))],
-        "save_url": _save_search_url(),
+        "frequencies": _frequencies(),
         "searched": bool(params["q"] or params["filters"]),
         "notice": NOTICES.get(results.notice or "", results.notice),
     }
@@ -186,14 +192,10 @@ def _hit_row(hit, lang: str) -> dict:
     }
 
 
-def _save_search_url() -> str:
-    """Where "save this search" posts: the alerts app's page when it is installed."""
-    from django.urls import NoReverseMatch
+def _frequencies() -> list[tuple[str, str]]:
+    from migralex.alerts.models import Frequency
 
-    try:
-        return reverse("alerts:saved-search-create")
-    except NoReverseMatch:
-        return ""
+    return list(Frequency.choices)
 
 
 def csv_safe(value) -> str:
@@ -267,3 +269,33 @@ def _hit_dict(hit) -> dict:
         "themes": list(hit.themes or []),
         "score": hit.score,
     }
+
+
+@require_POST
+def search_save(request):
+    """ "Save this search": hands the words and filters to the alerts app, which matches every
+    new text against it and notifies the user."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("web:search"))
+    from migralex.alerts.services import saved_search_create
+
+    params = search_params_from(request.POST)
+    frequency = request.POST.get("frequency", "daily")
+    try:
+        saved = saved_search_create(
+            request.user,
+            params["q"],
+            params["filters"],
+            frequency=frequency,
+            expand=params["expand"],
+        )
+    except ValueError as exc:
+        messages.error(request, _("The search was not saved: %(reason)s") % {"reason": exc})
+        return redirect(reverse("web:search") + "?" + _query_string(params))
+    messages.success(
+        request, _("Search “%(name)s” saved: you will be told of new texts.") % {"name": saved.name}
+    )
+    try:
+        return redirect("alerts:list")
+    except NoReverseMatch:
+        return redirect(reverse("web:search") + "?" + _query_string(params))
