@@ -13,7 +13,7 @@ from django.db import transaction
 from migralex.accounts.services import organisation_default
 from migralex.common.text import clean, repair_pdf_glitches
 from migralex.documents.choices import AssignmentSource, DocType, RelationType, StageStatus
-from migralex.documents.models import Document, Relation, Version
+from migralex.documents.models import Document, ProcessingLogEntry, Relation, Version
 from migralex.documents.services import (
     content_hash_of,
     processing_stage,
@@ -135,7 +135,18 @@ def _canonical(document_id: int) -> Document:
 def stage_save(ctx: Context, unit: Unit) -> None:
     """One transaction: the Document (new item), its Version, LSH bands, duplicate-of link.
     Writes ``unit.version``/``unit.document``/``unit.status``. Nothing for an exact duplicate
-    except its note on the existing version."""
+    except its note on the existing version. The run's earlier log entries (written before the
+    document existed) are then attached to the document, so its log shows every stage."""
+    try:
+        _save(ctx, unit)
+    finally:
+        if unit.document is not None and unit.document.pk:
+            ProcessingLogEntry.objects.filter(run_id=ctx.run_id, document=None).update(
+                document=unit.document
+            )
+
+
+def _save(ctx: Context, unit: Unit) -> None:
     with processing_stage(ctx.run_id, "save", stored_file=ctx.stored_file) as outcome:
         if unit.duplicate_of is not None:
             _note_alias(unit.duplicate_of, ctx)
@@ -245,7 +256,7 @@ def stage_analyse(ctx: Context, unit: Unit) -> None:
             outcome["message"] = f"{type(exc).__name__}: {exc}"
             unit.warnings.append(f"analysis failed: {exc}")
             return
-        if isinstance(found, dict):
+        if isinstance(found, dict) and "analysis" not in (unit.version.metadata or {}):
             unit.version.metadata["analysis"] = found
             Version.objects.filter(pk=unit.version.pk).update(metadata=unit.version.metadata)
         outcome["message"] = "done"

@@ -49,13 +49,13 @@ def parse_docx(data: bytes, options: dict) -> dict:
 
 def parse_odt(data: bytes, options: dict) -> dict:
     from odf import teletype
-    from odf import text as odf_text
+    from odf.namespaces import TEXTNS
     from odf.opendocument import load
 
     document = load(io.BytesIO(data))
     blocks: list[str] = []
     # Walk the tree ourselves: getElementsByType would group headings apart from paragraphs.
-    wanted = {odf_text.P().qname, odf_text.H().qname}
+    wanted = {(TEXTNS, "p"), (TEXTNS, "h")}
 
     def walk(element):
         for child in element.childNodes:

@@ -8,6 +8,25 @@ from charset_normalizer import from_bytes
 
 from migralex.ingestion.parsers import Rejected, result
 
+_PREFERRED = {
+    name: rank
+    for rank, name in enumerate(
+        [
+            "utf_8",
+            "cp1252",
+            "latin_1",
+            "iso8859_15",
+            "cp1256",
+            "iso8859_6",
+            "mac_arabic",
+            "cp1250",
+            "utf_16",
+            "utf_16_le",
+            "utf_16_be",
+            "ascii",
+        ]  # fmt: skip
+    )
+}
 # Above this "chaos" (share of odd characters) the guessed encoding is reported as uncertain.
 _CHAOS_DEGRADED = 0.2
 
@@ -22,7 +41,14 @@ def decode_text(data: bytes) -> tuple[str, str, bool]:
         )
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[: 2 * 1024 * 1024]).best()
+    candidates = list(from_bytes(data[: 2 * 1024 * 1024]))
+    best = None
+    if candidates:
+        # Short texts fit many code pages equally well; among the least chaotic, prefer those
+        # of the watched sources (Western European and Arabic) over, say, Baltic cp775.
+        floor = min(c.chaos for c in candidates) + 0.01
+        fitting = [c for c in candidates if c.chaos <= floor]
+        best = min(fitting, key=lambda c: _PREFERRED.get(c.encoding, len(_PREFERRED)))
     if best is None:
         return data.decode("utf-8", "replace"), "utf-8 (replaced)", False
     try:

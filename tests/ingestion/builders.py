@@ -1,0 +1,134 @@
+"""Small files the tests build themselves (PDF, office, e-mail, archives): no third-party text."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def _pdf_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def make_pdf(pages: list[list[str]]) -> bytes:
+    """A valid text PDF (Helvetica, WinAnsi): one list of lines per page."""
+    objects: list[bytes] = []
+    font_id = 3 + 2 * len(pages)
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(len(pages)))
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
+    for i, lines in enumerate(pages):
+        stream = (
+            "BT /F1 11 Tf 14 TL 50 780 Td "
+            + " ".join(f"({_pdf_escape(line)}) '" for line in lines)
+            + " ET"
+        )
+        body = stream.encode("cp1252")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
+            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
+    objects.append(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    )
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+LAW_LINES = [
+    "Article 1. Les travailleurs migrants et les membres de leur famille",
+    "beneficient de l'egalite de traitement en matiere de remuneration,",
+    "de conditions de travail et de securite sociale avec les nationaux.",
+    "Article 2. Toute personne etrangere residant regulierement peut",
+    "demander le regroupement familial apres une annee de sejour.",
+]
+
+
+def make_scanned_pdf(lines: list[str]) -> bytes:
+    """An image-only PDF (no text layer): what a scanner gives, for the OCR path."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype("DejaVuSans.ttf", 40)
+    except OSError:
+        font = ImageFont.load_default(size=40)
+    for i, line in enumerate(lines):
+        draw.text((120, 150 + i * 70), line, fill=0, font=font)
+    out = io.BytesIO()
+    image.save(out, format="PDF", resolution=200.0)
+    return out.getvalue()
+
+
+def make_docx(title: str, paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = title
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                grid.cell(r, c).text = value
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def make_odt(heading: str, paragraphs: list[str]) -> bytes:
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, P
+
+    document = OpenDocumentText()
+    document.text.addElement(H(outlinelevel=1, text=heading))
+    for paragraph in paragraphs:
+        document.text.addElement(P(text=paragraph))
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+def make_eml(subject: str, body: str, attachments: list[tuple[str, bytes, str]]) -> bytes:
+    message = EmailMessage()
+    message["From"] = "veille@example.org"
+    message["To"] = "analyste@example.org"
+    message["Subject"] = subject
+    message["Message-ID"] = "<test-1@example.org>"
+    message["Date"] = "Mon, 06 Jan 2025 10:00:00 +0000"
+    message.set_content(body)
+    for name, data, mime in attachments:
+        maintype, subtype = mime.split("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return message.as_bytes()
+
+
+def make_zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def make_zip_bomb(inflated_mb: int = 8) -> bytes:
+    return make_zip({"zeros.txt": b"\0" * (inflated_mb * 1024 * 1024)})
