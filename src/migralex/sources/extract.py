@@ -22,11 +22,27 @@ class ExtractError(ValueError):
     """The content is not what the source type expects (a readable one-line reason)."""
 
 
-def _html_root(data: bytes, base_url: str = ""):
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _decode(data: bytes, charset: str = "") -> str | bytes:
+    """Text for lxml: the HTTP charset, else UTF-8; if neither decodes, the bytes are left for
+    lxml to sniff (``<meta charset>``). Without this, lxml reads UTF-8 pages as Latin-1."""
+    for encoding in (charset, "utf-8"):
+        if not encoding:
+            continue
+        try:
+            return _XML_DECL.sub("", data.decode(encoding), count=1)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data
+
+
+def _html_root(data: bytes, base_url: str = "", charset: str = ""):
     if not data.strip():
         raise ExtractError("empty page")
     try:
-        root = lxml.html.document_fromstring(data, base_url=base_url or None)
+        root = lxml.html.document_fromstring(_decode(data, charset), base_url=base_url or None)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractError(f"not parseable as HTML: {exc}") from exc
     if base_url:
@@ -46,6 +62,35 @@ def _select(root, selector: str):
     return [el for el in found if isinstance(el, lxml.html.HtmlElement)]
 
 
+_BLOCKS = (
+    "p",
+    "div",
+    "li",
+    "tr",
+    "td",
+    "th",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "blockquote",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+)
+
+
 @dataclass
 class PageSelection:
     text: str  # normalised text of the selection, noise removed: what the hash covers
@@ -54,7 +99,7 @@ class PageSelection:
     content_hash: str
 
 
-def page_select(data: bytes, config: dict, base_url: str = "") -> PageSelection:
+def page_select(data: bytes, config: dict, base_url: str = "", charset: str = "") -> PageSelection:
     """Select the watched part of a page and normalise it.
 
     ``config["selector"]``: CSS or XPath of the part to watch (whole body when absent);
@@ -62,7 +107,7 @@ def page_select(data: bytes, config: dict, base_url: str = "") -> PageSelection:
     ``config["ignore_patterns"]``: regular expressions removed from the text (dates, visit
     counters), so that noise does not count as a change.
     """
-    root = _html_root(data, base_url)
+    root = _html_root(data, base_url, charset)
     for selector in ["script", "style", "noscript", "template"] + list(
         config.get("ignore_selectors") or []
     ):
@@ -73,6 +118,11 @@ def page_select(data: bytes, config: dict, base_url: str = "") -> PageSelection:
     if not parts:
         raise ExtractError(f"selector {selector!r} matches nothing on the page")
     title = clean(root.findtext(".//title") or "")
+    markup = "\n".join(lxml.html.tostring(el, encoding="unicode") for el in parts)
+    # One line per block, so a diff shows the added paragraph or list item, not a whole
+    # rewritten line.
+    for el in root.iter(*_BLOCKS):
+        el.tail = "\n" + (el.tail or "")
     text = clean("\n".join(el.text_content() for el in parts))
     for pattern in config.get("ignore_patterns") or []:
         try:
@@ -80,7 +130,6 @@ def page_select(data: bytes, config: dict, base_url: str = "") -> PageSelection:
         except re.error as exc:
             raise ExtractError(f"invalid ignore pattern {pattern!r}: {exc}") from exc
     text = "\n".join(line for line in (" ".join(x.split()) for x in text.split("\n")) if line)
-    markup = "\n".join(lxml.html.tostring(el, encoding="unicode") for el in parts)
     return PageSelection(text, markup, title, sha256_text(text))
 
 

@@ -127,7 +127,9 @@ def poll_page(poll: Poll) -> PollResult:
     if _unchanged(poll, result):
         return out
     _refuse_types(result, "a web page")
-    selection = page_select(result.content, source.config, base_url=result.url)
+    selection = page_select(
+        result.content, source.config, base_url=result.url, charset=result.charset
+    )
     state = {"etag": result.etag, "last_modified": result.last_modified}
     # The body changed but maybe only in ignored noise: compare the selection's hash.
     previous = source.snapshots.only("content_hash", "text").first()
