@@ -245,5 +245,7 @@ LOGGING = {
     "loggers": {
         "huey": {"level": "WARNING"},
         "trafilatura": {"level": "ERROR"},
+        # httpx logs every request at INFO: a thousand lines per polling cycle.
+        "httpx": {"level": "WARNING"},
     },
 }
