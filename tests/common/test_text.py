@@ -19,6 +19,27 @@ def test_lam_alef_glitch_is_repaired(raw, expected):
     assert clean(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("الحاالت", "الحالات"),
+        ("إال إذا", "إلا إذا"),
+        ("آالف", "آلاف"),
+        ("ال يجوز", "لا يجوز"),
+        ("وال يمكن", "ولا يمكن"),
+        ("فال يقبل", "فلا يقبل"),
+        ("بال مقابل", "بلا مقابل"),
+    ],
+)
+def test_inner_ligature_and_lone_negation_glitches_are_repaired(raw, expected):
+    assert clean(raw) == expected
+
+
+def test_correct_arabic_is_left_alone():
+    correct = "لا يجوز إلا في الحالات وآلاف الأجانب والالتزامات للاجئين بالقانون"
+    assert repair_pdf_glitches(correct) == (correct, 0)
+
+
 def test_repair_counts_and_leaves_real_words():
     text, n = repair_pdf_glitches("األجانب و االتجار سأل ألف")
     assert n == 2
