@@ -9,7 +9,12 @@ from django.core.management import call_command
 
 
 def ensure_data_dirs() -> None:
-    for path in (settings.DATA_DIR, settings.ORIGINALS_DIR, settings.INDEX_DIR):
+    for path in (
+        settings.DATA_DIR,
+        settings.ORIGINALS_DIR,
+        settings.INDEX_DIR,
+        settings.STATIC_ROOT,
+    ):
         path.mkdir(parents=True, exist_ok=True)
 
 

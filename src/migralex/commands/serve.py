@@ -28,9 +28,9 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from waitress.server import create_server
 
-    from migralex.commands._setup import initialise
-    from migralex.config.wsgi import application
+    from migralex.commands._setup import ensure_data_dirs, initialise
 
+    ensure_data_dirs()
     if not args.no_init:
         initialise(
             interactive=False,
@@ -38,6 +38,8 @@ def run(args) -> int:
             admin_email=os.environ.get("MIGRALEX_ADMIN_EMAIL"),
             admin_password=os.environ.get("MIGRALEX_ADMIN_PASSWORD"),
         )
+    from migralex.config.wsgi import application  # after the data dirs exist (static root)
+
     server = create_server(
         application, host=args.host, port=args.port, threads=args.threads, ident="Migralex"
     )
