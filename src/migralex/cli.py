@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "migralex.commands.ingest",
     "migralex.commands.analyze",
     "migralex.commands.train",
+    "migralex.commands.alerts",
 ]
 
 
