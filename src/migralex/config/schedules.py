@@ -23,4 +23,6 @@ SCHEDULES: list[Schedule] = [
     Schedule("poll-due-sources", "migralex.sources.services:sources_poll_due", minute="*"),
     # Recount the dashboard (catches deletions, edits and the week rolling over; see web/counts).
     Schedule("dashboard-counts", "migralex.web.counts:dashboard_counts_refresh_all", minute="*/5"),
+    # Alerts: digests at each user's hour, retries of pending e-mails/webhooks, missed matches.
+    Schedule("alerts-tick", "migralex.alerts.services:alerts_tick", minute="*/5"),
 ]
