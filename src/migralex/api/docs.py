@@ -1,5 +1,6 @@
-"""The API docs page (Swagger UI from the sidecar's static files, no CDN)."""
+"""The API docs page (Swagger UI from the sidecar's static files, no CDN) and the API's 404."""
 
+from django.http import JsonResponse
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -18,3 +19,7 @@ class ApiDocsView(SpectacularSwaggerSplitView):
         response = super().get(request, *args, **kwargs)
         response["Content-Security-Policy"] = DOCS_CSP
         return response
+
+
+def not_found(request, *args, **kwargs):
+    return JsonResponse({"detail": "Not found."}, status=404)

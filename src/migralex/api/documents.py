@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from migralex.api.permissions import ReadOrRole, uploaders_only
+from migralex.api.schema import ObjectAnswerSchema
 from migralex.documents.models import Document, DocumentTheme, Identifier, Relation
 from migralex.documents.selectors import documents_visible_to
 from migralex.web import counts
@@ -172,6 +172,7 @@ SEARCH_PARAMETERS = [
 
 
 class DocumentViewSet(viewsets.GenericViewSet):
+    schema = ObjectAnswerSchema()  # the search answer is one object, not an array
     permission_classes = [ReadOrRole]
     serializer_class = DocumentSerializer
     write_check = staticmethod(uploaders_only)
@@ -185,7 +186,11 @@ class DocumentViewSet(viewsets.GenericViewSet):
             return [MultiPartParser(), FormParser()]
         return super().get_parsers()
 
-    @extend_schema(parameters=SEARCH_PARAMETERS, responses=SearchPageSerializer)
+    @extend_schema(
+        operation_id="documents_search",
+        parameters=SEARCH_PARAMETERS,
+        responses=SearchPageSerializer,
+    )
     def list(self, request):
         from migralex.search.services import search
 
@@ -226,6 +231,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
         }
         return Response(SearchPageSerializer(payload).data)
 
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
     def retrieve(self, request, pk=None):
         document = get_object_or_404(
             self.get_queryset().prefetch_related("theme_links", "identifiers", "relations_out"),
@@ -248,8 +254,6 @@ class DocumentViewSet(viewsets.GenericViewSet):
         },
         responses={
             201: UploadOutcomeSerializer(many=True),
-            400: OpenApiTypes.OBJECT,
-            413: OpenApiTypes.OBJECT,
         },
     )
     def create(self, request):

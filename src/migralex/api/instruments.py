@@ -6,6 +6,7 @@ from rest_framework import serializers, viewsets
 
 from migralex.api.pagination import Pages
 from migralex.api.permissions import ReadOrRole
+from migralex.api.schema import ApiSchema
 from migralex.knowledge.models import Instrument, Ratification
 
 
@@ -49,6 +50,7 @@ class InstrumentSerializer(serializers.ModelSerializer):
 class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Instrument.objects.prefetch_related("ratifications").order_by("adopted", "key")
     serializer_class = InstrumentSerializer
+    schema = ApiSchema()
     permission_classes = [ReadOrRole]
     pagination_class = Pages
     lookup_field = "key"

@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from migralex.api.pagination import Pages
 from migralex.api.permissions import ReadOrRole, analysts_only
+from migralex.api.schema import ApiSchema
 from migralex.sources.models import Source
 from migralex.web.forms import SourceForm
 from migralex.web.services import source_add
@@ -87,6 +88,7 @@ class SourceViewSet(
 ):
     queryset = Source.objects.select_related("owner").order_by("name", "id")
     serializer_class = SourceSerializer
+    schema = ApiSchema()
     permission_classes = [ReadOrRole]
     pagination_class = Pages
     write_check = staticmethod(analysts_only)

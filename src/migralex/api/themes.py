@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 
 from migralex.api.pagination import Pages
 from migralex.api.permissions import ReadOrRole
+from migralex.api.schema import ApiSchema
 from migralex.documents.models import Theme
 
 LabelMap = serializers.DictField(child=serializers.CharField())
@@ -31,6 +32,7 @@ class ThemeSerializer(serializers.ModelSerializer):
 class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Theme.objects.all()
     serializer_class = ThemeSerializer
+    schema = ApiSchema()
     permission_classes = [ReadOrRole]
     pagination_class = Pages
     lookup_value_regex = r"[a-z0-9\-]+"

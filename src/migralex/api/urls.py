@@ -1,8 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from migralex.api.docs import ApiDocsView
+from migralex.api.docs import ApiDocsView, not_found
 from migralex.api.documents import DocumentViewSet
 from migralex.api.instruments import InstrumentViewSet
 from migralex.api.sources import SourceViewSet
@@ -21,4 +21,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
+    # Anything else under /api/v1/ is a JSON 404, not the HTML error page of the site.
+    re_path(r"^[\s\S]*$", not_found),
 ]

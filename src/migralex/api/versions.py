@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 
 from migralex.api.pagination import Pages
 from migralex.api.permissions import ReadOrRole
+from migralex.api.schema import ApiSchema
 from migralex.common.storage import blob_path
 from migralex.documents.models import StoredFile, Version
 from migralex.documents.selectors import documents_visible_to
@@ -61,6 +62,7 @@ def versions_visible_to(user):
     parameters=[OpenApiParameter("document", int, description="Only the versions of this document")]
 )
 class VersionViewSet(viewsets.ReadOnlyModelViewSet):
+    schema = ApiSchema()
     permission_classes = [ReadOrRole]
     pagination_class = Pages
     lookup_value_regex = r"[0-9]+"
@@ -79,6 +81,7 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
 class StoredFileViewSet(viewsets.ReadOnlyModelViewSet):
     """Original files of the versions the caller may see."""
 
+    schema = ApiSchema()
     permission_classes = [ReadOrRole]
     pagination_class = Pages
     serializer_class = StoredFileSerializer
