@@ -11,12 +11,16 @@ The fork server never touches Django or the database.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
+import os
 import resource
 import signal
 import threading
 import time
 from dataclasses import dataclass
+from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
+from multiprocessing.context import set_spawning_popen
 from pathlib import Path
 
 from migralex.ingestion.parsers import PRELOAD
@@ -55,13 +59,43 @@ _context_lock = threading.Lock()
 _context = None
 
 
+class _Popen(popen_forkserver.Popen):
+    """The fork server's launcher, minus one thing: the child must not re-import the
+    parent's ``__main__`` (a script calling ingestion at module level would run again in the
+    child, and our target lives in this module anyway). Same steps as CPython 3.11's."""
+
+    def _launch(self, process_obj):
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        prep_data.pop("init_main_from_name", None)
+        prep_data.pop("init_main_from_path", None)
+        buf = io.BytesIO()
+        set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        _parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class SandboxProcess(multiprocessing.context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj):
+        return _Popen(process_obj)
+
+
 def _ctx():
     global _context
     with _context_lock:
         if _context is None:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(PRELOAD)
-            _context = ctx
+            _context = (ctx, SandboxProcess)
         return _context
 
 
@@ -76,6 +110,12 @@ def _child(conn, kind: str, path: str, options: dict, limits: Limits) -> None:
     try:
         data = Path(path).read_bytes()
         out = parser_for(kind)(data, {**options, "wall_seconds": limits.wall_seconds})
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        tools = resource.getrusage(resource.RUSAGE_CHILDREN)  # ocrmypdf, tesseract, gs
+        out["sandbox"] = {
+            "max_rss_mb": round(max(own.ru_maxrss, tools.ru_maxrss) / 1024, 1),
+            "cpu_seconds": round(own.ru_utime + own.ru_stime + tools.ru_utime + tools.ru_stime, 3),
+        }
         conn.send(("ok", out))
     except Rejected as exc:
         conn.send(("rejected", str(exc)))
@@ -99,9 +139,9 @@ def run_parser(
     """Parse the file at ``path`` as ``kind`` in a limited child; return the parser's dict or
     raise :class:`SandboxFailure`."""
     limits = limits or Limits.from_settings()
-    ctx = _ctx()
+    ctx, process_class = _ctx()
     receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(
+    process = process_class(
         target=_child, args=(sender, kind, str(path), options or {}, limits), daemon=True
     )
     process.start()

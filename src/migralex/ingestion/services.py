@@ -34,7 +34,7 @@ from migralex.ingestion.pipeline import (
     stage_extract,
     stage_store,
 )
-from migralex.ingestion.units import Unit, unit_process
+from migralex.ingestion.units import Unit, indexing_deferred, unit_process
 
 logger = logging.getLogger(__name__)
 MAX_DEPTH = 3  # archive in archive in archive: deeper nesting is refused
@@ -264,6 +264,11 @@ def ingest_path(path, *, source=None, owner=None, user=None) -> Iterator[IngestO
     file (its members' documents included)."""
     root = Path(path)
     files = [root] if not root.is_dir() else sorted(p for p in root.rglob("*") if p.is_file())
+    with indexing_deferred():
+        yield from _ingest_files(files, source=source, owner=owner, user=user)
+
+
+def _ingest_files(files: list[Path], *, source, owner, user) -> Iterator[IngestOutcome]:
     for file in files:
         started = time.monotonic()
         try:

@@ -5,6 +5,9 @@ the input itself, or one entry of a feed."""
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +19,7 @@ from migralex.documents.choices import AssignmentSource, DocType, RelationType, 
 from migralex.documents.models import Document, ProcessingLogEntry, Relation, Version
 from migralex.documents.services import (
     content_hash_of,
+    processing_log_record,
     processing_stage,
     relation_add,
     version_add,
@@ -262,8 +266,54 @@ def stage_analyse(ctx: Context, unit: Unit) -> None:
         outcome["message"] = "done"
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def indexing_deferred(flush_every: int = 200) -> Iterator[None]:
+    """Within this block (a bulk run: a folder, a corpus) the index stage queues documents
+    and indexes them ``flush_every`` at a time, one index commit each, instead of one commit
+    per document, which dominates the cost of small documents. The queue is flushed on exit,
+    whatever happened. Alert hooks still run per version: they match the text, not the index."""
+    outer = getattr(_batch, "ids", None)
+    if outer is not None:  # nested: the outer block flushes
+        yield
+        return
+    _batch.ids, _batch.flush_every = [], flush_every
+    try:
+        yield
+    finally:
+        try:
+            _flush()
+        finally:
+            _batch.ids = None
+
+
+def _flush() -> None:
+    ids, _batch.ids = list(dict.fromkeys(_batch.ids)), []
+    if not ids:
+        return
+    try:
+        from migralex.search.services import documents_index_many
+    except ImportError:
+        return
+    try:
+        documents_index_many(ids)
+    except Exception as exc:
+        logger.exception("batch indexing of %d documents failed", len(ids))
+        for doc_id in ids:
+            processing_log_record(
+                "batch-index",
+                "index",
+                StageStatus.ERROR,
+                f"{type(exc).__name__}: {exc}",
+                document=Document(pk=doc_id),
+            )
+
+
 def stage_index(ctx: Context, unit: Unit) -> None:
-    """Reads the document; hands it to search.services.document_index when available."""
+    """Reads the document; hands it to search.services.document_index when available (or
+    queues it when inside :func:`indexing_deferred`)."""
     with processing_stage(
         ctx.run_id, "index", stored_file=ctx.stored_file, document=unit.document
     ) as outcome:
@@ -272,6 +322,12 @@ def stage_index(ctx: Context, unit: Unit) -> None:
         except ImportError:
             outcome["status"] = StageStatus.SKIPPED
             outcome["message"] = "search index not available"
+            return
+        if getattr(_batch, "ids", None) is not None:
+            _batch.ids.append(unit.document.pk)
+            outcome["message"] = "queued for the batch index commit"
+            if len(_batch.ids) >= _batch.flush_every:
+                _flush()
             return
         try:
             document_index(unit.document)

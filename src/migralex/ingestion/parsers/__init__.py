@@ -63,7 +63,10 @@ REGISTRY: dict[str, str] = {
 }
 
 # Imported once by the sandbox's fork server so each parse forks a warm process.
-PRELOAD = sorted({target.split(":")[0] for target in REGISTRY.values()})
+PRELOAD = [
+    *sorted({target.split(":")[0] for target in REGISTRY.values()}),
+    "migralex.ingestion.parsers.warm",
+]
 
 
 def parser_for(kind: str) -> Callable[[bytes, dict], dict]:

@@ -49,9 +49,18 @@ def parse_html(data: bytes, options: dict) -> dict:
 
     markup, encoding, certain = decode_text(data)
     url = options.get("source_url") or None
+    # One parse serves text, metadata and the HTML we show; "fast" skips the fallback
+    # extractors (readability, justext), which double the time for little gain on legal pages.
     doc = trafilatura.bare_extraction(
-        markup, url=url, with_metadata=True, include_tables=True, include_comments=False
+        markup,
+        url=url,
+        with_metadata=True,
+        include_tables=True,
+        include_comments=False,
+        include_links=True,
+        fast=True,
     )
+    shown = ""
     meta: dict = {"encoding": encoding}
     text = ""
     title = ""
@@ -62,9 +71,13 @@ def parse_html(data: bytes, options: dict) -> dict:
         for key in ("author", "date", "sitename", "description", "language", "url"):
             if fields.get(key):
                 meta[key] = str(fields[key])[:1000]
-    shown = trafilatura.extract(
-        markup, url=url, output_format="html", include_links=True, include_tables=True
-    )
+        if getattr(doc, "body", None) is not None and text.strip():
+            from trafilatura.core import build_html_output
+
+            shown = build_html_output(doc)
+            # The text comes from the shown HTML: with links kept, trafilatura's own text
+            # would carry Markdown link syntax (and unsafe URLs) into the stored text.
+            text = html_to_text(shown).strip() or text
     status, message = "ok", ""
     if not text.strip():
         # trafilatura found no main content (a short page): keep all the visible text.

@@ -1,0 +1,251 @@
+"""``migralex bench ingest``: end-to-end ingestion throughput (store -> indexed) and memory.
+
+Runs on a scratch database (Django's test-database machinery: a throw-away SQLite file, or a
+``test_`` PostgreSQL database when DATABASE_URL says so) and a scratch data dir, so the
+figures never touch the real store. Inputs are generated (HTML pages, text PDFs, a scanned
+PDF) plus, with ``--real``, the PDFs of ``../shared/corpora/pdf/sample-files``.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+_WORDS = [
+    "travailleurs",
+    "migrants",
+    "séjour",
+    "carte",
+    "résidence",
+    "regroupement",
+    "familial",
+    "asile",
+    "réfugiés",
+    "protection",
+    "sociale",
+    "contrat",
+    "emploi",
+    "frontière",
+    "visa",
+    "nationalité",
+    "enfants",
+    "mineurs",
+    "recours",
+    "tribunal",
+    "administratif",
+    "décret",
+    "circulaire",
+    "article",
+    "dispositions",
+    "ministère",
+    "étrangers",
+]
+_AR_WORDS = [
+    "العمال",
+    "المهاجرين",
+    "الإقامة",
+    "بطاقة",
+    "اللجوء",
+    "الحماية",
+    "الاجتماعية",
+    "الجنسية",
+    "الأطفال",
+]
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--html", type=int, default=200, help="generated HTML pages")
+    parser.add_argument("--pdfs", type=int, default=20, help="generated text PDFs")
+    parser.add_argument("--pages", type=int, default=10, help="pages per generated PDF")
+    parser.add_argument(
+        "--ocr-pages", type=int, default=3, help="pages of the scanned PDF (0: skip)"
+    )
+    parser.add_argument(
+        "--real", action="store_true", help="also the real PDFs of ../shared/corpora/pdf"
+    )
+    parser.add_argument("--seed", type=int, default=7)
+
+
+def _paragraph(rng: random.Random, words: int = 80) -> str:
+    pool = _WORDS if rng.random() < 0.7 else _AR_WORDS
+    return " ".join(rng.choice(pool) for _ in range(words)) + "."
+
+
+def html_page(rng: random.Random, i: int) -> bytes:
+    body = "".join(f"<p>{_paragraph(rng)}</p>" for _ in range(rng.randint(4, 12)))
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Texte {i}</title></head>"
+        f"<body><nav><a href='/'>Accueil</a></nav><article><h1>Texte {i}</h1>{body}</article>"
+        "<footer>Pied de page</footer></body></html>"
+    ).encode()
+
+
+def _make_pdf(rng: random.Random, pages: int) -> bytes:
+    """A text PDF with Helvetica pages of generated French (WinAnsi) lines."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    font_id = 3 + 2 * pages
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
+    for i in range(pages):
+        lines = [
+            " ".join(rng.choice(_WORDS) for _ in range(10)).encode("cp1252", "replace")
+            for _ in range(45)
+        ]
+        stream = b"BT /F1 10 Tf 14 TL 40 800 Td " + b" ".join(b"(" + ln + b") '" for ln in lines)
+        stream += b" ET"
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
+            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.append(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    )
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+def scanned_pdf(rng: random.Random, pages: int) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    try:
+        font = ImageFont.truetype("DejaVuSans.ttf", 34)
+    except OSError:
+        font = ImageFont.load_default(size=34)
+    images = []
+    for _ in range(pages):
+        image = Image.new("L", (1654, 2339), 255)
+        draw = ImageDraw.Draw(image)
+        for line in range(28):
+            text = " ".join(rng.choice(_WORDS) for _ in range(7))
+            draw.text((110, 120 + line * 75), text, fill=0, font=font)
+        images.append(image)
+    out = io.BytesIO()
+    images[0].save(out, format="PDF", resolution=200.0, save_all=True, append_images=images[1:])
+    return out.getvalue()
+
+
+def _timed(inputs: list[tuple[str, bytes]]) -> tuple[float, dict, float]:
+    """(seconds, outcome counts, 0) for ingesting ``inputs`` one after the other."""
+    from migralex.ingestion.services import ingest_bytes
+    from migralex.ingestion.units import indexing_deferred
+
+    statuses: dict[str, int] = {}
+    started = time.perf_counter()
+    with indexing_deferred():  # as a folder run does; the final index commit is timed too
+        for name, data in inputs:
+            outcome = ingest_bytes(data, name=name)[0]
+            statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
+    return time.perf_counter() - started, statuses, 0.0
+
+
+def run(args) -> dict:
+    from django.conf import settings
+    from django.test.utils import setup_databases, teardown_databases
+
+    rng = random.Random(args.seed)
+    scratch = Path(tempfile.mkdtemp(prefix="migralex-bench-ingest-"))
+    settings.DATA_DIR = scratch
+    settings.ORIGINALS_DIR = scratch / "originals"
+    settings.INDEX_DIR = scratch / "index"
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(scratch / "bench.sqlite3")
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        return _measure(args, rng)
+    finally:
+        teardown_databases(old_config, verbosity=0)
+
+
+def _measure(args, rng: random.Random) -> dict:
+    from migralex.ingestion import sandbox
+
+    figures: dict = {}
+    peaks: list[float] = []
+    original_run = sandbox.run_parser
+
+    def watched(*a, **kw):
+        out = original_run(*a, **kw)
+        peaks.append(out.get("sandbox", {}).get("max_rss_mb", 0.0))
+        return out
+
+    sandbox.run_parser = watched
+    try:
+        _timed([("warm-up.html", html_page(rng, -1))])  # fork server start, imports
+        pages = [(f"page-{i}.html", html_page(rng, i)) for i in range(args.html)]
+        seconds, statuses, _ = _timed(pages)
+        figures["html_documents"] = args.html
+        figures["html_documents_per_s"] = round(args.html / seconds, 1)
+        figures["html_outcomes"] = statuses
+        pdfs = [(f"doc-{i}.pdf", _make_pdf(rng, args.pages)) for i in range(args.pdfs)]
+        seconds, statuses, _ = _timed(pdfs)
+        total_pages = args.pdfs * args.pages
+        figures["text_pdf_pages"] = total_pages
+        figures["text_pdf_pages_per_s"] = round(total_pages / seconds, 1)
+        figures["text_pdf_outcomes"] = statuses
+        if args.real:
+            _real_pdfs(figures)
+        if args.ocr_pages:
+            from migralex.ingestion.parsers.pdf import ocr_available
+
+            ok, why = ocr_available("ara+fra+eng")
+            if ok:
+                seconds, statuses, _ = _timed([("scan.pdf", scanned_pdf(rng, args.ocr_pages))])
+                figures["ocr_pages"] = args.ocr_pages
+                figures["ocr_pages_per_s"] = round(args.ocr_pages / seconds, 2)
+                figures["ocr_outcomes"] = statuses
+            else:
+                figures["ocr"] = why
+    finally:
+        sandbox.run_parser = original_run
+    figures["parser_peak_rss_mb"] = max(peaks or [0.0])
+    figures["worker_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+    )
+    return figures
+
+
+def _real_pdfs(figures: dict) -> None:
+    import json
+
+    from migralex.ingestion.services import ingest_bytes
+
+    root = (
+        Path(__file__).resolve().parents[4].parent / "shared" / "corpora" / "pdf" / "sample-files"
+    )
+    if not root.is_dir():
+        figures["real_pdf"] = f"corpus not found at {root}"
+        return
+    listing = {e["path"]: e for e in json.loads((root / "files.json").read_text())["data"]}
+    inputs = [
+        (str(root / path), (root / path).read_bytes())
+        for path, entry in sorted(listing.items())
+        if (root / path).exists() and not entry.get("encrypted")
+    ]
+    pages = sum(listing[str(Path(p).relative_to(root))]["pages"] for p, _ in inputs)
+    started = time.perf_counter()
+    statuses: dict[str, int] = {}
+    for name, data in inputs:
+        outcome = ingest_bytes(data, name=name)[0]
+        statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
+    seconds = time.perf_counter() - started
+    figures["real_pdf_files"] = len(inputs)
+    figures["real_pdf_pages"] = pages
+    figures["real_pdf_pages_per_s"] = round(pages / seconds, 1)
+    figures["real_pdf_outcomes"] = statuses
