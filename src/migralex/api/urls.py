@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from migralex.alerts.api import SavedSearchViewSet
 from migralex.api.docs import ApiDocsView, not_found
 from migralex.api.documents import DocumentViewSet
 from migralex.api.instruments import InstrumentViewSet
@@ -16,6 +17,7 @@ router.register("files", StoredFileViewSet, basename="file")
 router.register("sources", SourceViewSet, basename="source")
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("instruments", InstrumentViewSet, basename="instrument")
+router.register("alerts", SavedSearchViewSet, basename="alert")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
