@@ -46,6 +46,8 @@ class SavedSearchSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "webhook_failures", "webhook_disabled_at", "created_at"]
+        # The service names an unnamed alert after its query, filters or document.
+        extra_kwargs = {"name": {"required": False, "allow_blank": True}}
 
     def get_feed_url(self, obj) -> str:
         return feed_url(obj)
