@@ -12,7 +12,22 @@ from migralex.analysis.features import TextView
 from migralex.analysis.model import Classifier
 
 MAX_THEMES = 4
-_DEFAULT_THRESHOLDS = {"theme": 0.4, "theme_with_rules": 0.25, "relevance": 0.5}
+# Global decision parameters (the same for every theme, so nothing is fitted to one theme's
+# handful of examples). A theme is accepted when the model is confident (``theme``), or when
+# the thesaurus has at least two of its keywords in the text and the model does not rule it
+# out (``rule_hits``, ``with_rules``), or when it has a keyword and comes close to the best
+# theme (``relative``): secondary themes are what a small training set learns worst.
+_DEFAULT_THRESHOLDS = {
+    "theme": 0.6,
+    "with_rules": 0.1,
+    "rule_hits": 2,
+    "relative": 0.3,
+    "relevance": 0.4,
+    # A text whose best theme is this probable is relevant even if the relevance head hesitates
+    # (down to ``relevance_floor``): themes are evidence of relevance.
+    "theme_relevance": 0.6,
+    "relevance_floor": 0.25,
+}
 _RULE_ONLY_MIN_HITS = 2
 
 
@@ -36,18 +51,23 @@ def _rules_only(v: TextView) -> dict:
 def classify(v: TextView, classifier: Classifier | None) -> dict:
     if classifier is None:
         return _rules_only(v)
-    thresholds = {**_DEFAULT_THRESHOLDS, **classifier.meta.get("thresholds", {})}
+    th = {**_DEFAULT_THRESHOLDS, **classifier.meta.get("decision", {})}
     probs = classifier.predict(v)
     relevance = probs["relevance"]["relevant"]
-    relevant = relevance >= thresholds["relevance"]
+    ranked = sorted(probs["themes"].items(), key=lambda item: -item[1])
+    best = ranked[0][1] if ranked else 0.0
+    relevant = relevance >= th["relevance"] or (
+        best >= th["theme_relevance"] and relevance >= th["relevance_floor"]
+    )
     themes = []
     if relevant:
-        ranked = sorted(probs["themes"].items(), key=lambda item: -item[1])
         for theme, p in ranked:
             hits = len(v.theme_hits.get(theme, ()))
-            if p >= thresholds["theme"]:
+            if p >= th["theme"]:
                 themes.append({"id": theme, "score": round(p, 4), "by": "model"})
-            elif hits and p >= thresholds["theme_with_rules"]:
+            elif (hits >= th["rule_hits"] and p >= th["with_rules"]) or (
+                hits and p >= th["relative"] * best
+            ):
                 themes.append({"id": theme, "score": round(p, 4), "by": "rules"})
         if not themes and ranked:
             # A relevant text has at least one theme: the most probable one.
@@ -56,7 +76,7 @@ def classify(v: TextView, classifier: Classifier | None) -> dict:
     return {
         "themes": themes[:MAX_THEMES],
         "relevant": relevant,
-        "relevance": round(relevance, 4),
+        "relevance": round(max(relevance, best * 0.9) if relevant else relevance, 4),
         "doc_type_probs": probs.get("doc_type", {}),
         "model_version": classifier.version,
     }

@@ -29,9 +29,6 @@ MIN_DF = 2
 THEME_C = 8.0
 RELEVANCE_C = 4.0
 TYPE_C = 8.0
-# Decision thresholds (see themes.py); fixed by reasoning about probabilities calibrated by
-# logistic regression, checked by cross-validation, not searched per theme on the dev set.
-THRESHOLDS = {"theme": 0.4, "theme_with_rules": 0.25, "relevance": 0.5}
 
 
 def devset_examples() -> list[dict]:
@@ -190,7 +187,6 @@ def fit(examples: list[dict], views: list[TextView] | None = None, provenance: d
         "examples": len(examples),
         "pseudo_documents": len(pseudo),
         "features": len(vocabulary),
-        "thresholds": THRESHOLDS,
         "provenance": provenance or {},
     }
     return {
