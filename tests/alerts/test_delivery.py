@@ -42,7 +42,8 @@ def test_realtime_alert_is_emailed_once_with_content_and_headers(
     assert len(smtp.inbox.messages) == 1
     rcpt, message = smtp.inbox.messages[0]
     assert rcpt == ["reader@example.org"]
-    assert "Asile" in message["Subject"] and "1" in message["Subject"]
+    # In the reader's language (French here): the alerts app's own translation catalogue.
+    assert message["Subject"] == "Alerte Migralex « Asile » : 1 nouveau texte"
     unsubscribe = str(message["List-Unsubscribe"]).strip()
     assert unsubscribe.startswith("<http") and saved.unsubscribe_token in unsubscribe
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -96,7 +97,7 @@ def test_many_hits_grouped_in_one_message_with_a_cap(smtp, user, themes, monkeyp
     ((_, message),) = smtp.inbox.messages
     text = _parts(message)["text/plain"]
     assert text.count("Décret") == 3
-    assert "2" in text and f"/alerts/{saved.pk}/" in text  # "and 2 more" + see-all link
+    assert "Et 2 autres textes." in text and f"/fr/alerts/{saved.pk}/" in text  # see all
     assert Hit.objects.filter(emailed_at__isnull=True).count() == 0
 
 
