@@ -9,13 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from migralex.analysis.pipeline import analyse_text
+from migralex.analysis.selectors import confirmed_fields
 from migralex.documents import services as documents
 from migralex.documents.choices import AssignmentSource
 from migralex.documents.models import Document, DocumentTheme, Theme, Version
+
+if TYPE_CHECKING:
+    from migralex.analysis.models import Correction
 
 logger = logging.getLogger(__name__)
 
@@ -25,16 +30,6 @@ def _date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _confirmed_fields(document: Document) -> set[str]:
-    """Fields an analyst set on ``document``: machines leave them alone."""
-    from migralex.analysis.models import Correction
-
-    fields: set[str] = set()
-    for correction in Correction.objects.filter(document=document):
-        fields.update(correction.fields)
-    return fields
 
 
 def _first_date(result: dict, *roles: str) -> dt.date | None:
@@ -68,7 +63,7 @@ def analyse_version(version: Version) -> dict:
 
 def document_apply_analysis(document: Document, result: dict) -> None:
     """Set the document's metadata from an analysis result, sparing analyst decisions."""
-    confirmed = _confirmed_fields(document)
+    confirmed = confirmed_fields(document)
     changed: list[str] = []
 
     def put(field: str, value) -> None:
@@ -172,3 +167,81 @@ def versions_reanalyse(*, only_unanalysed: bool = False, progress: bool = False)
                 {"version": version.pk, "error": f"{type(exc).__name__}: {exc}"}
             )
     return report
+
+
+@transaction.atomic
+def document_correct(
+    document: Document,
+    user,
+    *,
+    themes: list[str] | None = None,
+    doc_type: str | None = None,
+    relevant: bool | None = None,
+) -> Correction:
+    """Record an analyst's confirmation or correction of themes, type and/or relevance, and
+    apply it. Analyst themes are HUMAN assignments: no later analysis replaces them, and the
+    corrected fields are left alone by re-analysis. ``migralex train`` learns from these.
+
+    Raises ``ValueError`` for an unknown theme or type, or when nothing is given.
+    """
+    from migralex.analysis.models import Correction
+    from migralex.documents.choices import DocType
+
+    fields = []
+    if themes is not None:
+        unknown = set(themes) - set(Theme.objects.values_list("id", flat=True))
+        if unknown:
+            raise ValueError(f"unknown theme(s): {', '.join(sorted(unknown))}")
+        fields.append("themes")
+    if doc_type is not None:
+        if doc_type not in DocType.values:
+            raise ValueError(f"unknown document type: {doc_type}")
+        fields.append("doc_type")
+    if relevant is not None:
+        fields.append("relevant")
+    if not fields:
+        raise ValueError("a correction needs themes, doc_type or relevant")
+
+    version = document.current_version
+    previous = {
+        "themes": [
+            {
+                "id": link.theme_id,
+                "score": link.score,
+                "by": link.assigned_by,
+                "model_version": link.model_version,
+            }
+            for link in document.theme_links.all()
+        ],
+        "doc_type": document.doc_type,
+        "relevant": document.relevant,
+        "relevance": document.relevance,
+    }
+    correction = Correction.objects.create(
+        document=document,
+        version=version,
+        user=user if getattr(user, "pk", None) else None,
+        fields=fields,
+        themes=list(dict.fromkeys(themes)) if themes is not None else None,
+        doc_type=doc_type or "",
+        relevant=relevant,
+        previous=previous,
+        text=(version.normalized_text or version.raw_text)[:100_000] if version else document.title,
+        language=document.language,
+    )
+    update = []
+    if themes is not None:
+        # The analyst's list is the truth: machine links go, and former human links not in the
+        # list go too (document_set_themes only replaces links of lower or equal authority).
+        document.theme_links.exclude(theme_id__in=themes).delete()
+        documents.document_set_themes(document, [(t, 1.0) for t in themes], AssignmentSource.HUMAN)
+    if doc_type is not None:
+        document.doc_type = doc_type
+        update.append("doc_type")
+    if relevant is not None:
+        document.relevant = relevant
+        document.relevance = 1.0 if relevant else 0.0
+        update += ["relevant", "relevance"]
+    if update:
+        document.save(update_fields=[*update, "updated_at"])
+    return correction
