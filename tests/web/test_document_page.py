@@ -110,3 +110,38 @@ def test_readers_see_no_correction_form_and_cannot_post_one(corpus, reader_clien
     url = f"/en/documents/{corpus['fr'].pk}/"
     assert "Confirm or correct" not in client.get(url).content.decode()
     assert client.post(url + "correct", {"doc_type": "decree"}).status_code == 403
+
+
+def test_analyst_corrects_themes_type_and_relevance(corpus, analyst_client):
+    client, user = analyst_client
+    document = corpus["en"]
+    url = f"/en/documents/{document.pk}/"
+    form = client.get(url).content.decode()
+    assert "Confirm or correct" in form
+    assert '<label for="id_doc_type">' in form and '<label for="id_relevant">' in form
+    response = client.post(
+        url + "correct",
+        {"themes": ["health", "human-trafficking"], "doc_type": "report", "relevant": "yes"},
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.doc_type == "report" and document.relevant is True
+    links = {link.theme_id: link for link in document.theme_links.all()}
+    assert set(links) == {"health", "human-trafficking"}
+    assert all(link.confirmed and link.assigned_by == "human" for link in links.values())
+    page = client.get(url).content.decode()
+    assert "confirmed by an analyst" in page and "Earlier corrections" in page
+    # The search index follows the correction (facets show the analyst's type).
+    found = client.get("/en/search/", {"type": "report"}).content.decode()
+    assert f'data-id="{document.pk}"' in found
+
+
+def test_a_bad_correction_is_refused_with_a_message(corpus, analyst_client):
+    client, _ = analyst_client
+    document = corpus["en"]
+    before = list(document.theme_links.values_list("theme_id", flat=True))
+    response = client.post(
+        f"/en/documents/{document.pk}/correct", {"themes": ["no-such-theme"]}, follow=True
+    )
+    assert "The correction was not saved" in response.content.decode()
+    assert list(document.theme_links.values_list("theme_id", flat=True)) == before

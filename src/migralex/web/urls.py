@@ -9,7 +9,6 @@ urlpatterns = [
     path("search/", views_search.search_page, name="search"),
     path("search/export.csv", views_search.export_csv, name="search-csv"),
     path("search/export.json", views_search.export_json, name="search-json"),
-    path("search/save", views_search.search_save, name="search-save"),
     path("documents/<int:pk>/", views_documents.document_detail, name="document"),
     path(
         "documents/<int:pk>/versions/<int:number>/original",

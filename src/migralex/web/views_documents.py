@@ -6,6 +6,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -174,16 +175,23 @@ def document_correct_view(request, pk: int):
         )
         return redirect("web:document", pk=pk)
     from migralex.analysis.services import document_correct
+    from migralex.search.tasks import document_index_task
 
     data = form.cleaned_data
     relevant = {"yes": True, "no": False}.get(data["relevant"])
-    document_correct(
-        document,
-        request.user,
-        themes=data["themes"],
-        doc_type=data["doc_type"] or None,
-        relevant=relevant,
-    )
+    try:
+        document_correct(
+            document,
+            request.user,
+            themes=data["themes"],
+            doc_type=data["doc_type"] or None,
+            relevant=relevant,
+        )
+    except ValueError as exc:
+        messages.error(request, _("The correction was not saved: %(errors)s") % {"errors": exc})
+        return redirect("web:document", pk=pk)
+    # Facets and filters must show the analyst's decision: re-index once the correction commits.
+    transaction.on_commit(lambda: document_index_task(document.pk))
     counts.dashboard_counts_invalidate()
     messages.success(request, _("Your correction was saved."))
     return redirect("web:document", pk=pk)

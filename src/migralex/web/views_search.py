@@ -6,16 +6,13 @@ from __future__ import annotations
 import csv
 
 import nh3
-from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from migralex.web import labels
 
@@ -30,10 +27,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 def search_params(request) -> dict:
     """The search as the request states it, with out-of-range values brought back in range."""
-    return search_params_from(request.GET)
-
-
-def search_params_from(get) -> dict:
+    get = request.GET
     filters = {}
     for name in FILTER_NAMES:
         values = [v[:100] for v in get.getlist(name) if v.strip()][:20]
@@ -269,33 +263,3 @@ def _hit_dict(hit) -> dict:
         "themes": list(hit.themes or []),
         "score": hit.score,
     }
-
-
-@require_POST
-def search_save(request):
-    """ "Save this search": hands the words and filters to the alerts app, which matches every
-    new text against it and notifies the user."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("web:search"))
-    from migralex.alerts.services import saved_search_create
-
-    params = search_params_from(request.POST)
-    frequency = request.POST.get("frequency", "daily")
-    try:
-        saved = saved_search_create(
-            request.user,
-            params["q"],
-            params["filters"],
-            frequency=frequency,
-            expand=params["expand"],
-        )
-    except ValueError as exc:
-        messages.error(request, _("The search was not saved: %(reason)s") % {"reason": exc})
-        return redirect(reverse("web:search") + "?" + _query_string(params))
-    messages.success(
-        request, _("Search “%(name)s” saved: you will be told of new texts.") % {"name": saved.name}
-    )
-    try:
-        return redirect("alerts:list")
-    except NoReverseMatch:
-        return redirect(reverse("web:search") + "?" + _query_string(params))
