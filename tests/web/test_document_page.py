@@ -112,17 +112,20 @@ def test_readers_see_no_correction_form_and_cannot_post_one(corpus, reader_clien
     assert client.post(url + "correct", {"doc_type": "decree"}).status_code == 403
 
 
-def test_analyst_corrects_themes_type_and_relevance(corpus, analyst_client):
+def test_analyst_corrects_themes_type_and_relevance(
+    corpus, analyst_client, django_capture_on_commit_callbacks
+):
     client, user = analyst_client
     document = corpus["en"]
     url = f"/en/documents/{document.pk}/"
     form = client.get(url).content.decode()
     assert "Confirm or correct" in form
     assert '<label for="id_doc_type">' in form and '<label for="id_relevant">' in form
-    response = client.post(
-        url + "correct",
-        {"themes": ["health", "human-trafficking"], "doc_type": "report", "relevant": "yes"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url + "correct",
+            {"themes": ["health", "human-trafficking"], "doc_type": "report", "relevant": "yes"},
+        )
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.doc_type == "report" and document.relevant is True
