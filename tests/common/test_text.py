@@ -35,6 +35,12 @@ def test_inner_ligature_and_lone_negation_glitches_are_repaired(raw, expected):
     assert clean(raw) == expected
 
 
+def test_repair_of_words_glued_to_an_alef_is_idempotent():
+    once = clean("وكذا" + "االقتراضات")
+    assert once == "وكذاالاقتراضات"
+    assert clean(once) == once
+
+
 def test_correct_arabic_is_left_alone():
     correct = "لا يجوز إلا في الحالات وآلاف الأجانب والالتزامات للاجئين بالقانون"
     assert repair_pdf_glitches(correct) == (correct, 0)

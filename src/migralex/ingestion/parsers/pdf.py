@@ -29,12 +29,20 @@ def parse_pdf(data: bytes, options: dict) -> dict:
     import pypdfium2 as pdfium
 
     password = options.get("password") or None
+    repaired = ""
     try:
         pdf = pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise Rejected("encrypted PDF and no password given") from exc
-        raise ValueError(f"corrupt PDF: {exc}") from exc
+        fixed = _qpdf_repair(data, int(options.get("wall_seconds", 60)))
+        if fixed is None:
+            raise ValueError(f"corrupt PDF: {exc}") from exc
+        try:
+            pdf = pdfium.PdfDocument(fixed, password=password)
+        except pdfium.PdfiumError:
+            raise ValueError(f"corrupt PDF: {exc} (qpdf repair did not help)") from exc
+        repaired = f"damaged PDF repaired with qpdf ({exc})"
     try:
         pages = len(pdf)
         texts = []
@@ -53,15 +61,39 @@ def parse_pdf(data: bytes, options: dict) -> dict:
     if reversed_lines:
         metadata["visual_order_lines_fixed"] = reversed_lines
     needs_ocr, why = text_layer_unusable(text, pages)
+    if repaired:
+        metadata["repaired"] = True
     return result(
-        status="degraded" if needs_ocr else "ok",
-        message=why,
+        status="degraded" if needs_ocr or repaired else "ok",
+        message="; ".join(m for m in (repaired, why) if m),
         title=metadata.get("title", ""),
         text=text,
         metadata=metadata,
         pages=pages,
         needs_ocr=needs_ocr,
     )
+
+
+def _qpdf_repair(data: bytes, wall_seconds: int) -> bytes | None:
+    """A damaged PDF (broken cross-reference table) rebuilt by qpdf, or None."""
+    if not shutil.which("qpdf"):
+        return None
+    with tempfile.TemporaryDirectory(prefix="migralex-qpdf-") as tmp:
+        source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
+        source.write_bytes(data)
+        try:
+            done = subprocess.run(
+                ["qpdf", "--no-warn", str(source), str(target)],
+                capture_output=True,
+                timeout=max(5, wall_seconds // 3),
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return None
+        # qpdf exits 3 when it succeeded with warnings (the repair itself).
+        if done.returncode in (0, 3) and target.exists():
+            return target.read_bytes()
+    return None
 
 
 def text_layer_unusable(text: str, pages: int) -> tuple[bool, str]:
