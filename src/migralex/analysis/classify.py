@@ -44,6 +44,7 @@ def _rules_only(v: TextView) -> dict:
         "relevant": bool(themes),
         "relevance": relevance,
         "doc_type_probs": {},
+        "country_probs": {},
         "model_version": "rules",
     }
 
@@ -78,5 +79,6 @@ def classify(v: TextView, classifier: Classifier | None) -> dict:
         "relevant": relevant,
         "relevance": round(max(relevance, best * 0.9) if relevant else relevance, 4),
         "doc_type_probs": probs.get("doc_type", {}),
+        "country_probs": probs.get("country", {}),
         "model_version": classifier.version,
     }

@@ -13,6 +13,7 @@ Moroccan.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from migralex.analysis import thesaurus
@@ -21,6 +22,11 @@ WATCHED = {"MA", "TN", "LY", "EG", "INT"}
 _OPENING_TERMS = 3  # a type cue must start within the first words of the heading
 _TITLE_WEIGHT = 3.0
 _FOREIGN_FACTOR = 0.5
+# Moroccan royal acts are numbered <kind>-<year>-<n>: 1-… dahirs, 2-… decrees.
+_MOROCCAN_DECREE = re.compile(r"[12]-\d\d-\d{1,4}")
+# Moroccan laws are <n>-<yy> (02-03, 09-08; "رقم 02.03" in Arabic); Tunisian ones put a
+# four-digit year first, Egyptian and Libyan ones read "n of yyyy".
+_MOROCCAN_LAW = re.compile(r"\d\d-\d\d")
 _INTERNATIONAL_TYPES = {"international-convention", "protocol"}
 
 
@@ -63,8 +69,10 @@ def country_scores(
     if gazette_country:
         scores[gazette_country] += 5.0
     for ref in references or []:
-        if ref["type"] == "dahir":
+        if ref["type"] == "dahir" or _MOROCCAN_DECREE.fullmatch(ref["number"]):
             scores["MA"] += 2.0
+        elif ref["type"] == "law" and _MOROCCAN_LAW.fullmatch(ref["number"]):
+            scores["MA"] += 1.0
         elif "عدد" in ref.get("text", "") and "-" in ref["number"]:
             scores["TN"] += 2.0
     if doc_type in _INTERNATIONAL_TYPES:
@@ -73,7 +81,16 @@ def country_scores(
 
 
 def country_from(scores: Counter) -> str | None:
+    """The best-supported country, or None when the evidence is too thin. International bodies
+    are often named in national texts (a UN committee's observations *on Morocco*): a watched
+    country with at least half INT's evidence is the text's country."""
     if not scores:
         return None
-    (code, score), *rest = scores.most_common(2) + [(None, 0.0)]
-    return code if score >= 1.0 else None
+    code, score = scores.most_common(1)[0]
+    if score < 1.0:
+        return None
+    if code == "INT":
+        national = [(s, c) for c, s in scores.items() if c in WATCHED and c != "INT"]
+        if national and max(national)[0] >= 0.5 * score:
+            return max(national)[1]
+    return code

@@ -29,6 +29,9 @@ BODY_CHARS = 200_000
 HEADING_CHARS = 400
 _OWN_REF_START = 60  # the text's own number sits at the start of its heading
 _MODEL_TYPE_MIN_PROB = 0.3
+# Without an explicit cue the model's guess (wording, currencies, institutions' usual names)
+# is used only when it is clear; otherwise the country stays unknown (null).
+_MODEL_COUNTRY_MIN_PROB = 0.5
 _PROMULGATES = re.compile(
     r"portant\s+promulgation\s+d[eu]|promulgating|بتنفيذ|بإصدار", re.IGNORECASE
 )
@@ -55,14 +58,19 @@ def _own_references(refs: list[dict], combined: str) -> list[dict]:
     return own
 
 
+def _model_choice(probs: dict | None, minimum: float) -> str | None:
+    if not probs:
+        return None
+    best, p = max(probs.items(), key=lambda item: item[1])
+    return best if p >= minimum else None
+
+
 def _doc_type(v, classified: dict, own: list[dict]) -> str:
     if v.opening_type:
         return v.opening_type
-    probs = classified.get("doc_type_probs") or {}
-    if probs:
-        best, p = max(probs.items(), key=lambda item: item[1])
-        if p >= _MODEL_TYPE_MIN_PROB:
-            return best
+    best = _model_choice(classified.get("doc_type_probs"), _MODEL_TYPE_MIN_PROB)
+    if best:
+        return best
     if own and own[0]["type"] in ("law", "dahir", "decree", "order", "circular"):
         return own[0]["type"]
     return "other"
@@ -98,7 +106,9 @@ def analyse_text(text: str, title: str | None = None, *, classifier=_CURRENT) ->
         references=refs,
         doc_type=doc_type,
     )
-    country = heading.country_from(scores)
+    country = heading.country_from(scores) or _model_choice(
+        classified.get("country_probs"), _MODEL_COUNTRY_MIN_PROB
+    )
     gazette = gazette_mod.gazette_name_for(gazettes[0], country) if gazettes else None
 
     return {

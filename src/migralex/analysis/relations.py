@@ -67,6 +67,10 @@ _PHRASE_RE = re.compile(
 )
 _FORWARD_CHARS = 120  # "modifiant et complétant le dahir portant loi n° …": a few words
 _SENTENCE_END = re.compile(r"[.;!?؛]\s|\n")
+# Between two references of a list: "… n° 02-03 et la loi n° 03-03", "… 12.90 و25.90".
+_LIST_GAP = re.compile(
+    r"\s*(?:,|et|and|ou|or|و)?\s*(?:(?:de\s+)?(?:la|le|les|l')|the)?\s*", re.IGNORECASE
+)
 
 
 def _relation(match: re.Match) -> str:
@@ -88,7 +92,7 @@ def extract_relations(text: str, references: list[dict], own: set[tuple[str, str
             chain = [following[0]]
             for ref in following[1:]:
                 gap = text[chain[-1]["end"] : ref["start"]]
-                if re.fullmatch(r"\s*(?:,|et|and|و|ou|or)\s*", gap):
+                if _LIST_GAP.fullmatch(gap):
                     chain.append(ref)
             for ref in chain:
                 typed.setdefault((ref["type"], ref["number"]), relation)

@@ -153,33 +153,25 @@ def fit(examples: list[dict], views: list[TextView] | None = None, provenance: d
         "kind": "binary",
     }
 
-    type_mask = np.array([bool(e.get("doc_type")) for e in all_examples])
-    types = [e["doc_type"] for e, keep in zip(all_examples, type_mask, strict=True) if keep]
-    if len(set(types)) >= 2:
-        clf = LogisticRegression(C=TYPE_C, max_iter=3000)
-        clf.fit(X[type_mask], types)
-        heads["doc_type"] = {
-            "classes": [str(c) for c in clf.classes_],
-            "coef": clf.coef_,
-            "intercept": clf.intercept_,
-            "kind": "multiclass",
-        }
+    for head, key in (("doc_type", "doc_type"), ("country", "country")):
+        mask = np.array([bool(e.get(key)) for e in all_examples])
+        labels = [e[key] for e, keep in zip(all_examples, mask, strict=True) if keep]
+        if len(set(labels)) >= 2:
+            clf = LogisticRegression(C=TYPE_C, max_iter=3000)
+            clf.fit(X[mask], labels)
+            heads[head] = {
+                "classes": [str(c) for c in clf.classes_],
+                "coef": clf.coef_,
+                "intercept": clf.intercept_,
+                "kind": "multiclass",
+            }
 
-    digest = hashlib.sha256(
-        json.dumps(
-            [
-                [
-                    e.get("id"),
-                    e.get("themes"),
-                    e.get("relevant"),
-                    e.get("doc_type"),
-                    e.get("text", "")[:200],
-                ]
-                for e in examples
-            ],
-            ensure_ascii=False,
-        ).encode()
-    ).hexdigest()[:10]
+    # The version names what was learnt: the same data, features and code give the same id.
+    fingerprint = hashlib.sha256()
+    for name in sorted(heads):
+        fingerprint.update(name.encode())
+        fingerprint.update(np.asarray(heads[name]["coef"], dtype=np.float16).tobytes())
+    digest = fingerprint.hexdigest()[:10]
     today = dt.date.today().isoformat()
     meta = {
         "version": f"lr-{today}-{digest}",
