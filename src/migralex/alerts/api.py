@@ -14,6 +14,8 @@ from migralex.alerts import selectors, services
 from migralex.alerts.delivery import feed_url
 from migralex.alerts.models import Frequency, Hit, SavedSearch
 from migralex.alerts.services import AlertError
+from migralex.api.pagination import Pages
+from migralex.api.schema import ApiSchema
 from migralex.documents.selectors import documents_visible_to
 
 
@@ -88,6 +90,11 @@ class SavedSearchViewSet(
 ):
     serializer_class = SavedSearchSerializer
     permission_classes = [IsAuthenticated]
+    schema = ApiSchema()  # error answers (401/403/404, 400…) are part of the contract
+    pagination_class = Pages
+    # Any id segment reaches this view and gets a JSON 404, instead of falling through to the
+    # API's catch-all, where an unsafe method meets Django's HTML CSRF refusal.
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
