@@ -47,7 +47,9 @@ class MinHashBand(models.Model):
     key = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["band", "key"])]
+        # Looked up by key alone (``key IN (...)``, one query for all bands); the band is
+        # checked on the few rows found. An OR of (band, key) pairs made SQLite scan the table.
+        indexes = [models.Index(fields=["key"], name="ingestion_minhash_key")]
 
     def __str__(self) -> str:
         return f"{self.version_id}:{self.band}"

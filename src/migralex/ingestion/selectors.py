@@ -37,15 +37,15 @@ def near_duplicate_find(
 ) -> tuple[int, float] | None:
     """(document id, estimated similarity) of the closest earlier version at or above
     ``dedup.THRESHOLD``, via the LSH bands; None when there is none."""
-    from django.db.models import Q
-
-    condition = Q()
-    for band, key in dedup.band_keys(sig):
-        condition |= Q(band=band, key=key)
-    candidates = MinHashBand.objects.filter(condition)
+    wanted = set(dedup.band_keys(sig))
+    candidates = MinHashBand.objects.filter(key__in=[key for _, key in wanted])
     if exclude_document_id:
         candidates = candidates.exclude(document_id=exclude_document_id)
-    version_ids = set(candidates.values_list("version_id", flat=True)[:500])
+    version_ids = {
+        version_id
+        for version_id, band, key in candidates.values_list("version_id", "band", "key")[:2000]
+        if (band, key) in wanted
+    }
     best: tuple[int, float] | None = None
     for doc_id, raw in Version.objects.filter(pk__in=version_ids).values_list(
         "document_id", "minhash"

@@ -45,13 +45,22 @@ def parse_pdf(data: bytes, options: dict) -> dict:
         repaired = f"damaged PDF repaired with qpdf ({exc})"
     try:
         pages = len(pdf)
-        texts = []
+        texts, broken = [], []
         for index in range(pages):
-            page = pdf[index]
-            textpage = page.get_textpage()
+            try:
+                page = pdf[index]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError:
+                broken.append(index + 1)  # one damaged page does not lose the others
+                continue
             texts.append(textpage.get_text_bounded())
             textpage.close()
             page.close()
+        if pages and len(broken) == pages:
+            raise ValueError(f"corrupt PDF: none of its {pages} pages can be read")
+        if broken:
+            shown = ", ".join(map(str, broken[:10])) + ("…" if len(broken) > 10 else "")
+            repaired = "; ".join(p for p in (repaired, f"unreadable pages skipped: {shown}") if p)
         metadata = {k.lower(): str(v)[:500] for k, v in pdf.get_metadata_dict().items() if v}
     finally:
         pdf.close()
