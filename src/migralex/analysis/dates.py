@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from hijridate import Hijri
 
@@ -153,17 +154,24 @@ def _parse(m: re.Match) -> dict | None:
     return {"date": date, "calendar": "gregorian"} if date else None
 
 
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` and, for each folded character, the offset of its source in ``text``
-    (plus a final sentinel), so a match in the folded text maps back to the text as written."""
-    out: list[str] = []
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return fold(ch)
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """``fold(text)`` character by character and, when folding changed lengths (``œ`` → ``oe``,
+    a removed diacritic), the offset in ``text`` of each folded character plus a final
+    sentinel; ``None`` when offsets are unchanged (the common case, kept cheap)."""
+    table = {ord(ch): _fold_char(ch) for ch in set(text)}
+    folded = text.translate(table)
+    if len(folded) == len(text) and all(len(v) == 1 for v in table.values()):
+        return folded, None
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        folded = fold(ch) if not ch.isascii() or ch.isupper() else ch
-        out.append(folded)
-        offsets.extend([i] * len(folded))
+        offsets.extend([i] * len(table[ord(ch)]))
     offsets.append(len(text))
-    return "".join(out), offsets
+    return folded, offsets
 
 
 def extract_dates(text: str, own_reference_end: int | None = None) -> list[dict]:
@@ -171,6 +179,8 @@ def extract_dates(text: str, own_reference_end: int | None = None) -> list[dict]
     (plus ``hijri`` for Hijri dates). ``own_reference_end``: where the text's own reference
     ends; a date right after it is the text's own date."""
     folded, offsets = fold_with_offsets(text)
+    if offsets is None:
+        offsets = _Identity()
     found: list[dict] = []
     previous_end, previous_role = -10, None
     for m in _DATE_RE.finditer(folded):
@@ -189,6 +199,13 @@ def extract_dates(text: str, own_reference_end: int | None = None) -> list[dict]
         found.append({"role": role, **parsed, "text": text[start:end], "start": start, "end": end})
         previous_end, previous_role = m.end(), role
     return found
+
+
+class _Identity:
+    """Offsets when folding kept every character in place."""
+
+    def __getitem__(self, i: int) -> int:
+        return i
 
 
 def public(dates: list[dict]) -> list[dict]:

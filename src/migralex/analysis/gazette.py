@@ -49,6 +49,19 @@ _NUMBER_RE = re.compile(
     r"\s*(?P<number>\d{1,6})(?:\s*\(?\s*(?P<bis>bis|مكرر|\(?[a-zأ-ي]\)?)\s*\)?)?",
     re.IGNORECASE,
 )
+# Cheap test before the full pattern: most texts name no gazette.
+_PREFILTER = (
+    "officiel",
+    "jort",
+    "gazette",
+    "bulletin",
+    "journal",
+    "الجريدة",
+    "الرائد",
+    "الوقائع",
+    "waqa",
+)
+_BO_RE = re.compile(r"\bB\.?\s?O\b")
 # Names of the Arabic generic gazette per country.
 _BY_COUNTRY = {
     "MA": "Bulletin officiel",
@@ -60,7 +73,10 @@ _BY_COUNTRY = {
 
 def extract_gazettes(text: str) -> list[dict]:
     """Gazette references with a number: ``{"name", "country", "number", "date", "text"}``."""
-    found = []
+    found: list[dict] = []
+    lowered = text.casefold()
+    if not any(word in lowered for word in _PREFILTER) and not _BO_RE.search(text):
+        return found
     for match in _GAZETTE_RE.finditer(text):
         name, country, _ = _GAZETTES[int(match.lastgroup[1:])]
         number = _NUMBER_RE.match(text, match.end())

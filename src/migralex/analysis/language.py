@@ -18,7 +18,7 @@ WATCHED = ("fr", "ar", "en")
 # Latin-script languages we may meet in the sources besides French and English (Spanish
 # enclaves, Italian and German partners' texts). Kept short: each one costs memory and time.
 _OTHER_LATIN = (Language.SPANISH, Language.ITALIAN, Language.GERMAN, Language.PORTUGUESE)
-_SAMPLE_CHARS = 2000  # enough evidence; keeps a 300-page law as cheap as a page
+_SAMPLE_CHARS = 1000  # enough evidence; keeps a 300-page law as cheap as a page
 _SHORT_LETTERS = 120  # below this, only fr/en are considered for Latin text
 _MIN_OTHER_CONFIDENCE = 0.6  # a non-watched language must be clearly ahead to be chosen
 

@@ -66,7 +66,9 @@ _MARKED_RE = re.compile(
 )
 # A list after one reference: "conventions n° 97, 102 et 187", "القانونين رقم 12.90 و25.90".
 _MORE_RE = re.compile(rf"\s*(?:,|\bet\b|\band\b|و)\s*(?P<number>{_NUMBER})(?![\w])")
-_BARE_RE = re.compile(rf"\s+(?P<number>\d{{1,4}}[-./]\d{{1,5}}(?:[-./]\d{{1,5}})?){_YEAR}?(?![\w])")
+_BARE_NUMBER_RE = re.compile(
+    rf"(?<![\w./-])(?P<number>\d{{1,4}}[-./]\d{{1,5}}(?:[-./]\d{{1,5}})?){_YEAR}?(?![\w])"
+)
 _BETWEEN_MAX_WORDS = 6
 _SENTENCE_END = re.compile(r"[.;:!?؛]\s|\n")
 
@@ -165,14 +167,17 @@ def extract_references(text: str) -> list[dict]:
             add(type_, number, more.start("number"), more.end())
             pos = more.end()
 
-    for type_match in _TYPE_RE.finditer(text):
-        if any(s <= type_match.start() < e for s, e in taken):
+    # Bare references ("la loi 02-03"): start from the separated numbers, which are rare, and
+    # look for a type word right before them (scanning every type word would cost more).
+    for bare in _BARE_NUMBER_RE.finditer(text):
+        if any(s <= bare.start() < e for s, e in taken):
             continue
-        bare = _BARE_RE.match(text, type_match.end())
-        if bare:
-            type_ = _type_of(type_match)
-            number = normalise_number(bare.group("number"), bare.group("year"), "", type_)
-            add(type_, number, type_match.start(), bare.end())
+        type_match = _nearest_type(text, bare.start())
+        if type_match is None or text[type_match.end() : bare.start()].strip():
+            continue
+        type_ = _type_of(type_match)
+        number = normalise_number(bare.group("number"), bare.group("year"), "", type_)
+        add(type_, number, type_match.start(), bare.end())
 
     found.sort(key=lambda ref: ref["start"])
     return found

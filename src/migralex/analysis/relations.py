@@ -77,11 +77,28 @@ def _relation(match: re.Match) -> str:
     return re.sub(r"\d+$", "", match.lastgroup)
 
 
+def _phrases_near(text: str, refs: list[dict]):
+    """Relation phrases within reach of a reference: scanning only there keeps a long text
+    with few references cheap."""
+    windows: list[list[int]] = []
+    for ref in refs:
+        start = max(0, ref["start"] - _FORWARD_CHARS - 40)
+        end = ref["end"] + _FORWARD_CHARS
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    for start, end in windows:
+        yield from _PHRASE_RE.finditer(text, start, end)
+
+
 def extract_relations(text: str, references: list[dict], own: set[tuple[str, str]]) -> list[dict]:
     """Typed relations to ``references`` (with offsets) that are not in ``own``."""
     typed: dict[tuple[str, str], str] = {}
     refs = [r for r in references if (r["type"], r["number"]) not in own]
-    for match in _PHRASE_RE.finditer(text):
+    if not refs:
+        return []
+    for match in _phrases_near(text, refs):
         relation = _relation(match)
         after = text[match.end() : match.end() + _FORWARD_CHARS]
         stop = _SENTENCE_END.search(after)
