@@ -6,7 +6,11 @@ output is the text HTML-escaped, with ``<mark>`` around matches and nothing else
 
 Speed: analysing every word of 20 documents per page would cost more than the search itself.
 So one regular expression first finds *candidate* words (those containing the start of a query
-stem, accent- and alef-insensitive), and only those are analysed to confirm the match.
+stem, accent- and alef-insensitive), and only those are analysed to confirm the match. The
+expression holds only the stems of the scripts present in the text, and the scan stops after
+``MAX_MATCHES`` matches or ``SCAN_AFTER_FIRST_CHARS`` past the first one (long texts, frequent
+words). Measured alternative: a memo of space-separated piece -> terms gives the same snippets
+but costs more per document (memory-bound lookups) on this machine.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from migralex.search.analysis import word_terms
 
 WINDOW_CHARS = 220
 CONTEXT_BEFORE_CHARS = 50
-MAX_MATCHES = 200
+MAX_MATCHES = 24
+SCAN_AFTER_FIRST_CHARS = 3000
 FALLBACK_CHARS = 240
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -50,15 +55,30 @@ def _char_class(ch: str) -> str:
     return re.escape(ch)
 
 
+def _core(stem: str) -> str:
+    # The start of the stem (all of it when short): stemmers rewrite the last letters.
+    return "".join(_char_class(ch) for ch in (stem if len(stem) <= 3 else stem[:-1]))
+
+
 @lru_cache(maxsize=512)
-def _candidate_regex(terms: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern | None:
+def _candidate_regex(
+    terms: frozenset[str], prefixes: tuple[str, ...], scripts: tuple[bool, bool] = (True, True)
+) -> re.Pattern | None:
+    """One pattern finding the cores of ``terms`` and ``prefixes``; ``scripts`` says whether the
+    text has (Arabic letters, Latin letters): stems of a script the text lacks are left out, as
+    the regular expression engine pays for every alternative at every position (thesaurus
+    expansions bring dozens of stems in three languages)."""
+    has_arabic, has_latin = scripts
     parts = []
     for stem in sorted(set(terms) | set(prefixes)):
         if not stem:
             continue
-        # The start of the stem (all of it when short): stemmers rewrite the last letters.
-        core = stem if len(stem) <= 3 else stem[:-1]
-        parts.append("".join(_char_class(ch) for ch in core))
+        if _ARABIC_LETTER.search(stem):
+            if not has_arabic:
+                continue
+        elif not has_latin and _LATIN_LETTER.search(stem):
+            continue
+        parts.append(_core(stem))
     if not parts:
         return None
     # Only the cores: the word around a hit is found by hand (a leading \w* would make the
@@ -73,26 +93,35 @@ def snippet(
     """Safe HTML of the best passage of ``text`` for ``terms``; the opening when none matches."""
     if not text:
         return ""
-    pattern = _candidate_regex(frozenset(terms), tuple(prefixes))
+    scripts = (_ARABIC_LETTER.search(text) is not None, _LATIN_LETTER.search(text) is not None)
+    pattern = _candidate_regex(frozenset(terms), tuple(prefixes), scripts)
     if pattern is None:
         return _opening(text)
     latin = lang if lang in ("fr", "en") else "fr"
     matches: list[tuple[int, int, str]] = []  # (start, end, term)
-    position, length = 0, len(text)
-    while len(matches) < MAX_MATCHES:
-        m = pattern.search(text, position)
-        if m is None:
+    position = 0
+    stop_at = len(text)
+    word_end = _WORD_END.match
+    for m in pattern.finditer(text):
+        start = m.start()
+        if start < position:
+            continue  # another candidate inside a word already looked at
+        if start >= stop_at:
             break
-        start, end = m.start(), m.end()
         while start > 0 and _is_word_char(text[start - 1]):
             start -= 1
-        while end < length and _is_word_char(text[end]):
-            end += 1
+        end = word_end(text, m.end()).end()
         position = end
         for term in word_terms(text[start:end].casefold(), latin):
             if term in terms or (prefixes and term.startswith(prefixes)):
+                if not matches:
+                    # Bounded work on long texts: the best passage is looked for in a stretch
+                    # after the first match, not in the whole text.
+                    stop_at = start + SCAN_AFTER_FIRST_CHARS
                 matches.append((start, end, term))
                 break
+        if len(matches) >= MAX_MATCHES:
+            break
     if not matches:
         return _opening(text)
     begin, end = _best_window(text, matches)
@@ -107,6 +136,9 @@ def snippet(
     if end < len(text):
         out.append(" …")
     return "".join(out).replace("\n", " ")
+
+
+_WORD_END = re.compile(r"\w*")
 
 
 def _is_word_char(ch: str) -> bool:
