@@ -5,48 +5,52 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from migralex.documents import selectors
-from migralex.documents.models import Theme
-from migralex.knowledge.reference_data import theme_groups
 from migralex.sources.models import Source
-from migralex.web import charts, counts
+from migralex.web import charts, counts, labels
 from migralex.web.labels import country_label, doc_type_label, language_label
 
 
 def source_health() -> dict:
-    """Sources at a glance; the table is small (tens of rows), so it is read fresh."""
+    """Sources at a glance. The table is small (tens of rows) and changes at every poll, so it
+    is read fresh, in one query, and summed here."""
     stale_after = timezone.now() - dt.timedelta(days=2)
-    summary = Source.objects.aggregate(
-        total=Count("id"),
-        watched=Count("id", filter=Q(enabled=True)),
-        failing=Count("id", filter=Q(enabled=True, consecutive_failures__gt=0)),
-        never=Count("id", filter=Q(enabled=True, last_checked_at__isnull=True)),
-        late=Count("id", filter=Q(enabled=True, last_checked_at__lt=stale_after)),
-        last_check=Max("last_checked_at"),
+    rows = list(
+        Source.objects.values_list(
+            "pk", "name", "enabled", "consecutive_failures", "last_checked_at"
+        )
     )
-    summary["failing_sources"] = list(
-        Source.objects.filter(enabled=True, consecutive_failures__gt=0).order_by(
-            "-consecutive_failures"
-        )[:5]
-    )
-    return summary
+    enabled = [r for r in rows if r[2]]
+    failing = sorted((r for r in enabled if r[3] > 0), key=lambda r: -r[3])
+    checked = [r[4] for r in rows if r[4] is not None]
+    return {
+        "total": len(rows),
+        "watched": len(enabled),
+        "failing": len(failing),
+        "never": sum(1 for r in enabled if r[4] is None),
+        "late": sum(1 for r in enabled if r[4] is not None and r[4] < stale_after),
+        "last_check": max(checked, default=None),
+        "failing_sources": [
+            {"pk": pk, "name": name, "consecutive_failures": n}
+            for pk, name, _e, n, _c in failing[:5]
+        ],
+    }
 
 
 def home_context(user, lang: str, rtl: bool = False) -> dict:
     data = counts.counts_for(user)
     by_theme = data.get("by_theme", {})
     by_group = data.get("by_group", {})
-    themes = list(Theme.objects.all())
+    themes = labels.themes()
     groups = []
-    for group in theme_groups():
+    for group in labels.groups():
         rows = [
-            {"id": t.id, "label": t.label_in(lang), "count": by_theme.get(t.id, 0)}
-            for t in themes
-            if t.group == group["id"]
+            {"id": tid, "label": label.get(lang) or tid, "count": by_theme.get(tid, 0)}
+            for tid, group_id, label in themes
+            if group_id == group["id"]
         ]
         groups.append(
             {

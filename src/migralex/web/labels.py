@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 
 from migralex.documents.choices import DocType, LegalStatus
@@ -32,17 +33,48 @@ def language_label(code: str, lang: str) -> str:
     return LANGUAGE_NAMES.get(code, {}).get(lang, code)
 
 
+# Lazy labels: translated when turned into text, so one dict serves every language.
+_DOC_TYPES = dict(DocType.choices)
+_STATUSES = dict(LegalStatus.choices)
+
+
 def doc_type_label(code: str) -> str:
-    return str(dict(DocType.choices).get(code, code))
+    return str(_DOC_TYPES.get(code, code))
 
 
 def status_label(code: str) -> str:
-    return str(dict(LegalStatus.choices).get(code, code))
+    return str(_STATUSES.get(code, code))
 
 
 @lru_cache(maxsize=1)
 def _groups() -> tuple[dict, ...]:
+    # The groups come from the packaged thesaurus file: parsing it costs ~40 ms, once per process.
     return tuple(theme_groups())
+
+
+def groups() -> tuple[dict, ...]:
+    """[{"id", "label": {fr, ar, en}}] in taxonomy order."""
+    return _groups()
+
+
+_THEMES: dict = {"at": 0.0, "rows": ()}
+THEMES_TTL = 300.0  # the thesaurus changes with a data load, not between two page views
+
+
+def themes() -> tuple[tuple[str, str, dict], ...]:
+    """(id, group, label {fr, ar, en}) of every theme in taxonomy order, read at most every
+    THEMES_TTL seconds per process (a page needs the labels, not 34 JSON rows per view)."""
+    now = time.monotonic()
+    if now - _THEMES["at"] > THEMES_TTL or not _THEMES["rows"]:
+        _THEMES["rows"] = tuple(
+            Theme.objects.order_by("position").values_list("id", "group", "label")
+        )
+        _THEMES["at"] = now
+    return _THEMES["rows"]
+
+
+def _label(label: dict, lang: str, default: str) -> str:
+    return label.get(lang) or label.get("en") or default
 
 
 def group_label(code: str, lang: str) -> str:
@@ -53,15 +85,15 @@ def group_label(code: str, lang: str) -> str:
 
 
 def theme_labels(lang: str) -> dict[str, str]:
-    return {t.id: t.label_in(lang) for t in Theme.objects.all()}
+    return {tid: _label(label, lang, tid) for tid, _group, label in themes()}
 
 
 def theme_choices(lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """Themes grouped by taxonomy group, in taxonomy order (for checkbox lists)."""
-    themes = list(Theme.objects.all())
+    rows = themes()
     out = []
     for group in _groups():
-        rows = [(t.id, t.label_in(lang)) for t in themes if t.group == group["id"]]
-        if rows:
-            out.append((group["label"].get(lang, group["id"]), rows))
+        choices = [(tid, _label(label, lang, tid)) for tid, g, label in rows if g == group["id"]]
+        if choices:
+            out.append((group["label"].get(lang, group["id"]), choices))
     return out

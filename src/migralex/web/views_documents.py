@@ -7,6 +7,7 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from migralex.common.storage import blob_path
+from migralex.documents.choices import RelationType
 from migralex.documents.models import Document, Relation
 from migralex.documents.selectors import documents_visible_to
 from migralex.web import counts
@@ -45,59 +47,64 @@ def diff_rows(diff: str) -> list[tuple[str, str]]:
 
 def _visible_document(request, pk: int) -> Document:
     return get_object_or_404(
-        documents_visible_to(request.user).select_related(
-            "owner", "source", "current_version", "current_version__file"
-        ),
+        documents_visible_to(request.user)
+        .select_related("source", "current_version", "current_version__file")
+        .defer("current_version__html", "current_version__minhash"),
         pk=pk,
     )
 
 
 def _relations(document: Document, user) -> list[dict]:
-    """Relations both ways; a target the user may not see is shown as its reference only."""
-    visible = set(
-        documents_visible_to(user)
-        .filter(pk__in=_relation_ids(document))
-        .values_list("pk", flat=True)
+    """Relations both ways; a target the user may not see is shown as its reference only.
+    Plain value queries: this runs on every document view."""
+    relations = list(
+        Relation.objects.filter(Q(source=document) | Q(target=document))
+        .order_by("type", "id")
+        .values_list("source_id", "target_id", "type", "target_type", "target_number")
     )
+    if not relations:
+        return []
+    others = {t if s == document.pk else s for s, t, *_ in relations} - {None}
+    titles = dict(documents_visible_to(user).filter(pk__in=others).values_list("pk", "title"))
+    labels = dict(RelationType.choices)
     rows = []
-    for rel in document.relations_out.select_related("target").order_by("type", "id"):
-        target = rel.target if rel.target_id in visible else None
-        rows.append(
-            {
-                "direction": "out",
-                "type": rel.get_type_display(),
-                "other": target,
-                "reference": f"{rel.target_type} {rel.target_number}".strip(),
-            }
-        )
-    for rel in document.relations_in.select_related("source").order_by("type", "id"):
-        if rel.source_id in visible:
+    for source_id, target_id, type_, target_type, target_number in relations:
+        if source_id == document.pk:
+            other = target_id if target_id in titles else None
+            rows.append(
+                {
+                    "direction": "out",
+                    "type": labels.get(type_, type_),
+                    "other": {"pk": other, "title": titles[other]} if other else None,
+                    "reference": f"{target_type} {target_number}".strip(),
+                }
+            )
+        elif source_id in titles:
             rows.append(
                 {
                     "direction": "in",
-                    "type": rel.get_type_display(),
-                    "other": rel.source,
+                    "type": labels.get(type_, type_),
+                    "other": {"pk": source_id, "title": titles[source_id]},
                     "reference": "",
                 }
             )
+    rows.sort(key=lambda r: r["direction"] != "out")
     return rows
-
-
-def _relation_ids(document: Document) -> list[int]:
-    out = Relation.objects.filter(source=document, target__isnull=False)
-    ids = list(out.values_list("target_id", flat=True))
-    ids += list(Relation.objects.filter(target=document).values_list("source_id", flat=True))
-    return ids
 
 
 def document_detail(request, pk: int):
     document = _visible_document(request, pk)
     lang = get_language() or "fr"
-    versions = list(document.versions.select_related("file").order_by("-number"))
+    # The list of versions needs their dates, files and diffs, not their (long) texts.
+    versions = list(
+        document.versions.select_related("file")
+        .defer("raw_text", "normalized_text", "html", "metadata", "minhash")
+        .order_by("-number")
+    )
     version = document.current_version
     wanted = request.GET.get("v", "")
-    if wanted.isdigit():
-        version = next((v for v in versions if v.number == int(wanted)), None)
+    if wanted.isdigit() and (version is None or version.number != int(wanted)):
+        version = document.versions.select_related("file").filter(number=int(wanted)).first()
         if version is None:
             raise Http404(_("This version does not exist."))
     q = request.GET.get("q", "")[:500]

@@ -4,11 +4,13 @@ only reads the request, calls it and labels what comes back."""
 from __future__ import annotations
 
 import csv
+from urllib.parse import quote
 
 import nh3
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
@@ -91,10 +93,15 @@ FACET_TITLES = {
 }
 
 
+FACET_VALUES_SHOWN = 12  # the most frequent values, plus any the user checked
+
+
 def _facets(results, params: dict, lang: str) -> list[dict]:
+    """Facets as ready-made checkbox rows: rendered here rather than in the template, because a
+    results page has hundreds of them and the template engine is the slowest part of a page."""
     themes = labels.theme_labels(lang)
     sources = {}
-    if "source" in (results.facets or {}):
+    if (results.facets or {}).get("source"):
         from migralex.sources.models import Source
 
         sources = {str(pk): name for pk, name in Source.objects.values_list("pk", "name")}
@@ -104,21 +111,23 @@ def _facets(results, params: dict, lang: str) -> list[dict]:
         if not rows:
             continue
         chosen = set(params["filters"].get(name, []))
-        out.append(
-            {
-                "name": name,
-                "title": str(FACET_TITLES[name]),
-                "values": [
-                    {
-                        "value": str(value),
-                        "label": sources.get(str(value)) or facet_label(name, value, lang, themes),
-                        "count": count,
-                        "checked": str(value) in chosen,
-                    }
-                    for value, count in rows
-                ],
-            }
+        shown = [r for i, r in enumerate(rows) if i < FACET_VALUES_SHOWN or str(r[0]) in chosen]
+        html = format_html_join(
+            "",
+            '<label><input type="checkbox" name="{}" value="{}" data-autosubmit{}> '
+            '<span dir="auto">{}</span> <span class="n">({})</span></label>',
+            (
+                (
+                    name,
+                    str(value),
+                    " checked" if str(value) in chosen else "",
+                    sources.get(str(value)) or facet_label(name, value, lang, themes),
+                    count,
+                )
+                for value, count in shown
+            ),
         )
+        out.append({"name": name, "title": str(FACET_TITLES[name]), "html": html})
     return out
 
 
@@ -153,12 +162,16 @@ def search_page(request):
     params = search_params(request)
     lang = get_language() or "fr"
     results = run_search(request, params)
+    doc_url = reverse("web:document", args=[0])  # one reverse() for the whole page
     pages = max(1, -(-results.count // PER_PAGE))
     page = min(params["page"], pages)
     context = {
         "params": params,
         "results": results,
-        "hits": [_hit_row(hit, lang) for hit in results.results],
+        "hits": [
+            _hit_row(hit, lang, doc_url, f"?q={quote(params['q'])}" if params["q"] else "")
+            for hit in results.results
+        ],
         "facets": _facets(results, params, lang),
         "page": page,
         "pages": pages,
@@ -174,9 +187,10 @@ def search_page(request):
     return render(request, "web/search.html", context)
 
 
-def _hit_row(hit, lang: str) -> dict:
+def _hit_row(hit, lang: str, doc_url: str, q_suffix: str) -> dict:
     return {
         "hit": hit,
+        "url": f"{doc_url[: -len('0/')]}{hit.document_id}/{q_suffix}",
         # The search service escapes snippets; keeping only <mark> here is defence in depth.
         "snippet_dir": getattr(hit, "snippet_dir", "auto"),
         "snippet": mark_safe(nh3.clean(hit.snippet_html or "", tags={"mark"}, attributes={})),  # noqa: S308
