@@ -139,4 +139,11 @@ def _utf16_like(head: bytes) -> bool:
     even_nul = head[0::2].count(0)
     odd_nul = head[1::2].count(0)
     half = max(1, len(head) // 2)
-    return max(even_nul, odd_nul) > half * 0.3 and min(even_nul, odd_nul) < half * 0.05
+    if not (max(even_nul, odd_nul) > half * 0.3 and min(even_nul, odd_nul) < half * 0.05):
+        return False
+    # NULs in one column only could still be binary: the decoded text must read as text.
+    decoded = head[: len(head) // 2 * 2].decode(
+        "utf-16-be" if even_nul > odd_nul else "utf-16-le", "replace"
+    )
+    readable = sum(ch.isalnum() or ch.isspace() or ch in ".,;:!?'\"()<>/-=&#" for ch in decoded)
+    return readable > 0.8 * max(1, len(decoded))
