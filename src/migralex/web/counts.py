@@ -152,19 +152,24 @@ def _claim(audience: str, now: dt.datetime) -> bool:
 
 
 def counts_for(user) -> dict:
-    """The counts ``user`` may see, recounted first only when they are out of date."""
-    audience = audience_of(user)
+    """The counts ``user`` may see, recounted first only when they are out of date. The
+    ``stamp`` key names this computation (audience and time), for caching what is drawn from it."""
+    row = _counts_row(audience_of(user))
+    return {**row.data, "stamp": f"{row.audience}@{row.computed_at.timestamp()}"}
+
+
+def _counts_row(audience: str) -> DashboardCounts:
     row = DashboardCounts.objects.filter(audience=audience).first()
     if row is None:
-        return counts_refresh(audience).data
+        return counts_refresh(audience)
     now = timezone.now()
     age = now - row.computed_at
     stale = age > MAX_AGE or (age > MIN_INTERVAL and row.fingerprint != store_fingerprint())
     if stale and _claim(audience, now):
         try:
-            return counts_refresh(audience).data
+            return counts_refresh(audience)
         except Exception:
             # Serve the previous counts rather than an error page; the next view retries.
             logger.exception("dashboard counts refresh failed for %s", audience)
             DashboardCounts.objects.filter(audience=audience).update(refreshing_until=None)
-    return row.data
+    return row

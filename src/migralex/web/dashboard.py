@@ -40,8 +40,27 @@ def source_health() -> dict:
     }
 
 
+COUNTS_HTML_TTL = 3600  # keyed by the counts' own stamp: a new count is a new key anyway
+
+
 def home_context(user, lang: str, rtl: bool = False) -> dict:
+    """The dashboard: counts drawn once per computation (cached HTML), plus what must be fresh
+    at each view (source health, latest documents)."""
+    from migralex.web.views import counts_html
+
     data = counts.counts_for(user)
+    return {
+        "total": data.get("total", 0),
+        "counts_html": counts_html(data, lang, rtl),
+        "sources": source_health(),
+        "latest": selectors.documents_visible_to(user)
+        .only("pk", "title", "doc_type", "country", "created_at")
+        .order_by("-created_at")[:10],
+    }
+
+
+def counts_context(data: dict, lang: str, rtl: bool = False) -> dict:
+    """Labelled rows and SVG charts of stored counts."""
     by_theme = data.get("by_theme", {})
     by_group = data.get("by_group", {})
     themes = labels.themes()
@@ -105,6 +124,4 @@ def home_context(user, lang: str, rtl: bool = False) -> dict:
             rtl=rtl,
             chart_id="c-m",
         ),
-        "sources": source_health(),
-        "latest": selectors.documents_visible_to(user).order_by("-created_at")[:10],
     }
