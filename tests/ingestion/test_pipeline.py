@@ -279,3 +279,15 @@ def test_scanned_pdf_is_read_by_ocr():
     text = Document.objects.get().current_version.normalized_text.lower()
     assert "regroupement familial" in text
     assert ProcessingLogEntry.objects.filter(stage="ocr", status="ok").exists()
+
+
+def test_queued_task_ingests_an_already_stored_original():
+    from migralex.documents.services import stored_file_put
+    from migralex.ingestion.tasks import ingest_stored_task
+
+    data = (SAMPLES / "record.json").read_bytes()
+    stored = stored_file_put(data, "upload.json")
+    result = ingest_stored_task(stored.sha256, "upload.json")
+    outcomes = result.get() if hasattr(result, "get") else result
+    assert outcomes[0]["status"] == "ok"
+    assert Document.objects.filter(pk__in=outcomes[0]["documents"]).exists()
