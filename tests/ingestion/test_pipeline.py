@@ -291,3 +291,16 @@ def test_queued_task_ingests_an_already_stored_original():
     outcomes = result.get() if hasattr(result, "get") else result
     assert outcomes[0]["status"] == "ok"
     assert Document.objects.filter(pk__in=outcomes[0]["documents"]).exists()
+
+
+def test_same_item_in_another_file_is_a_duplicate_and_a_refetch_is_unchanged():
+    record = (SAMPLES / "record.json").read_bytes()
+    first = one(record, "a/record.json")
+    moved = one(record.replace(b'"type"', b' "type"'), "b/record.json")  # same id and text
+    assert (first.status, moved.status) == ("ok", "duplicate")
+    source = SourceFactory()
+    text = "Le décret fixe les conditions du travail saisonnier des étrangers. " * 2
+    one(text.encode(), "item", source=source, item_id="guid-9")
+    refetched = one((text + "  ").encode(), "item", source=source, item_id="guid-9")
+    assert refetched.status == "unchanged"
+    assert Version.objects.count() == 2

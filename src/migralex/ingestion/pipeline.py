@@ -86,6 +86,7 @@ class Context:
     stored_file: StoredFile | None = None
     kind: str = ""
     parsed: dict = field(default_factory=dict)
+    known_input: bool = False
     started: float = field(default_factory=time.monotonic)
 
 

@@ -93,6 +93,9 @@ def ingest_bytes(
     previous = selectors.ingestion_record_find(sha, key)
     if previous is not None and (previous.status in _REPLAYED or previous.status == "rejected"):
         return [_replay(ctx, previous)]
+    # Another input of the same item seen before (a feed re-fetched): an identical text is then
+    # "unchanged"; the same item arriving as a new input (another file) is a "duplicate".
+    ctx.known_input = IngestionRecord.objects.filter(item_key=key).exists()
     children: list[IngestOutcome] = []
     try:
         stage_store(ctx)
@@ -242,7 +245,7 @@ def _summarise(
     parsed = ctx.parsed
     parts = [parsed.get("message") or ""]
     if statuses and all(s == "unchanged" for s in statuses):
-        status = "unchanged"
+        status = "unchanged" if ctx.known_input else "duplicate"
     elif statuses and all(s in ("duplicate", "unchanged") for s in statuses):
         status = "duplicate"
     else:
