@@ -59,7 +59,7 @@ class SavedSearchSerializer(serializers.ModelSerializer):
         return obj.webhook_secret if obj.webhook_url else ""
 
 
-class HitSerializer(serializers.ModelSerializer):
+class AlertHitSerializer(serializers.ModelSerializer):
     document = serializers.UUIDField(source="document.uid")
     title = serializers.CharField(source="document.title")
     doc_type = serializers.CharField(source="document.doc_type")
@@ -143,9 +143,9 @@ class SavedSearchViewSet(
     def perform_destroy(self, instance):
         services.saved_search_delete(instance)
 
-    @extend_schema(responses=HitSerializer(many=True))
+    @extend_schema(responses=AlertHitSerializer(many=True))
     @action(detail=True, methods=["get"])
     def hits(self, request, pk=None):
         saved = self.get_object()
         page = self.paginate_queryset(selectors.hits_of(saved))
-        return self.get_paginated_response(HitSerializer(page, many=True).data)
+        return self.get_paginated_response(AlertHitSerializer(page, many=True).data)
