@@ -75,3 +75,12 @@ def test_expansion_tiers_on_postgres(both):
 
 def test_tsvector_literal_quotes_and_weights():
     assert tsvector_literal(["l'a"], ["x", "l'a"]) == "'l''a':1A,3 'x':2"
+
+
+def test_quick_drift_check_on_postgres(both):
+    _, postgres_backend = both
+    assert postgres_backend.version_summary() == services.database_summary()
+    assert not services.index_check(quick=True, backend=postgres_backend).full
+    postgres_backend.delete([postgres_backend.versions().popitem()[0]])
+    report = services.index_check(quick=True, backend=postgres_backend)
+    assert report.full and report.repaired and len(report.missing) == 1

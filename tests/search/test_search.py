@@ -219,3 +219,32 @@ def test_cli_search_json(indexed, capsys):
     assert cli.main(["search", "--no-expand", "travail", "domestique"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("1 documents")
+
+
+def test_quick_drift_check_skips_the_full_comparison_when_in_step(indexed, monkeypatch):
+    backend = services.get_backend()
+    calls = []
+    real_versions = type(backend).versions
+    monkeypatch.setattr(
+        type(backend), "versions", lambda self: calls.append(1) or real_versions(self)
+    )
+    report = services.index_check(quick=True, backend=backend)
+    assert report.ok and not report.full and calls == []
+    assert report.in_database == report.in_index == len(indexed)
+
+
+@pytest.mark.parametrize("drift", ["missing", "deleted", "new-version"])
+def test_quick_drift_check_finds_and_repairs_drift(indexed, drift):
+    backend = services.get_backend()
+    doc = indexed["fr-asile"]
+    if drift == "missing":
+        backend.delete([doc.pk])
+    elif drift == "deleted":
+        Document.objects.filter(pk=doc.pk).delete()
+    else:
+        documents.version_add(doc, "Nouvelle version : protection des apatrides.")
+    report = services.index_check(quick=True, backend=backend)
+    assert report.full and report.repaired
+    assert (report.extra if drift == "deleted" else report.missing) == [doc.pk]
+    again = services.index_check(quick=True, backend=backend)
+    assert again.ok and not again.full

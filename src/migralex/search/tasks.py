@@ -13,6 +13,6 @@ def document_index_task(document_id: int) -> bool:
 
 
 @db_task()
-def index_check_task() -> dict:
-    report = services.index_check(repair=True)
-    return {"missing": len(report.missing), "extra": len(report.extra)}
+def index_check_task(quick: bool = True) -> dict:
+    report = services.index_check(repair=True, quick=quick)
+    return {"missing": len(report.missing), "extra": len(report.extra), "full": report.full}

@@ -157,6 +157,16 @@ class PostgresBackend:
             cursor.execute(f"SELECT document_id, version_id FROM {self.table}")
             return dict(cursor.fetchall())
 
+    def version_summary(self) -> tuple[int, int, int]:
+        """(count, sum, max) of the indexed version ids: the quick drift check's numbers."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*), coalesce(sum(version_id), 0), coalesce(max(version_id), 0) "
+                f"FROM {self.table}"
+            )
+            n, total, top = cursor.fetchone()
+            return n, int(total), int(top)
+
     def size_bytes(self) -> int:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_total_relation_size(%s)", [self.table])

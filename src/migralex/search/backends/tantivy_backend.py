@@ -196,6 +196,17 @@ class TantivyBackend:
         versions = searcher.fast_field_values("version", addresses)
         return dict(zip(ids, versions, strict=True))
 
+    def version_summary(self) -> tuple[int, int, int]:
+        """(count, sum, max) of the indexed version ids: the quick drift check's numbers."""
+        searcher = self.searcher()
+        if not searcher.num_docs:
+            return 0, 0, 0
+        raw = searcher.aggregate(
+            tantivy.Query.all_query(),
+            {"total": {"sum": {"field": "version"}}, "top": {"max": {"field": "version"}}},
+        )
+        return searcher.num_docs, int(raw["total"]["value"]), int(raw["top"]["value"])
+
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
 
