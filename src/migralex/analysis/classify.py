@@ -38,7 +38,9 @@ def _rules_only(v: TextView) -> dict:
         if hits >= _RULE_ONLY_MIN_HITS or theme in v.title_theme_hits:
             themes.append({"id": theme, "score": round(1 - 0.5 ** (hits + 1), 4), "by": "rules"})
     themes.sort(key=lambda t: -t["score"])
-    relevance = min(1.0, sum(len(p) for p in v.theme_hits.values()) / 4)
+    if not v.mentions_migration:
+        themes = []
+    relevance = min(1.0, sum(len(p) for p in v.theme_hits.values()) / 4) if themes else 0.0
     return {
         "themes": themes[:MAX_THEMES],
         "relevant": bool(themes),
@@ -57,8 +59,9 @@ def classify(v: TextView, classifier: Classifier | None) -> dict:
     relevance = probs["relevance"]["relevant"]
     ranked = sorted(probs["themes"].items(), key=lambda item: -item[1])
     best = ranked[0][1] if ranked else 0.0
-    relevant = relevance >= th["relevance"] or (
-        best >= th["theme_relevance"] and relevance >= th["relevance_floor"]
+    relevant = v.mentions_migration and (
+        relevance >= th["relevance"]
+        or (best >= th["theme_relevance"] and relevance >= th["relevance_floor"])
     )
     themes = []
     if relevant:

@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from migralex.analysis import heading, thesaurus
+from migralex.analysis.relevance import mentions_migration
+from migralex.analysis.terms import name_terms
 from migralex.analysis.terms import terms as to_terms
 
 MAX_BODY_TERMS = 6000  # the first pages carry the subject; bounded cost on a 300-page law
@@ -31,6 +33,7 @@ class TextView:
     title_theme_hits: set[str]
     type_cues: Counter
     opening_type: str | None
+    mentions_migration: bool = True
 
 
 def view(title: str | None, body: str, lang: str | None) -> TextView:
@@ -47,7 +50,8 @@ def view(title: str | None, body: str, lang: str | None) -> TextView:
     head_terms = title_terms or body_terms[:40]
     opening, _ = heading.doc_type_from_heading(head_terms)
     cues = heading.doc_type_cues(head_terms + body_terms[:400])
-    return TextView(lang, title_terms, body_terms, hits, title_hits, cues, opening)
+    anchored = mentions_migration(name_terms(title or ""), name_terms(body))
+    return TextView(lang, title_terms, body_terms, hits, title_hits, cues, opening, anchored)
 
 
 def text_features(v: TextView) -> Counter:

@@ -12,11 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from migralex.analysis.terms import name_terms
 from migralex.analysis.terms import terms as analyze
 
 
 @lru_cache(maxsize=8192)
 def phrase_terms(phrase: str, lang: str) -> tuple[str, ...]:
+    if lang == "names":
+        return tuple(name_terms(phrase))
     return tuple(analyze(phrase, lang))
 
 

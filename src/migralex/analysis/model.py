@@ -113,13 +113,23 @@ def save(classifier_parts: dict, directory: Path) -> None:
     tmp_json.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp_npz.replace(directory / f"{NAME}.npz")
     tmp_json.replace(directory / f"{NAME}.json")
-    load.cache_clear()
+    _load.cache_clear()
+
+
+def load(directory: Path | None = None) -> Classifier | None:
+    """The model in ``directory`` (default: :func:`model_dir`), or None when there is none.
+    Cached per file modification time, so a worker picks up a model that `migralex train`
+    wrote from another process."""
+    directory = directory or model_dir()
+    try:
+        stamp = (directory / f"{NAME}.json").stat().st_mtime_ns
+    except OSError:
+        return None
+    return _load(directory, stamp)
 
 
 @lru_cache(maxsize=2)
-def load(directory: Path | None = None) -> Classifier | None:
-    """The model in ``directory`` (default: :func:`model_dir`), or None when there is none."""
-    directory = directory or model_dir()
+def _load(directory: Path, stamp: int) -> Classifier | None:
     meta_path = directory / f"{NAME}.json"
     if not meta_path.exists():
         return None

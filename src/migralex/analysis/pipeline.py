@@ -19,16 +19,17 @@ from migralex.analysis.classify import classify
 from migralex.analysis.features import view
 from migralex.analysis.language import detect_language
 from migralex.analysis.relations import extract_relations
-from migralex.analysis.terms import terms as to_terms
+from migralex.analysis.terms import name_terms
 from migralex.common.text import clean
 
 # Bounded work on long texts: the heading and first pages decide type, country, themes; the
 # references, dates and relations are read from a prefix large enough for a long law's
 # preamble and amending articles. A 300-page law thus costs what ~70 pages cost.
 BODY_CHARS = 200_000
-HEADING_CHARS = 400
+COUNTRY_CHARS = 10_000  # country cues are read in the first pages
 _OWN_REF_START = 60  # the text's own number sits at the start of its heading
 _MODEL_TYPE_MIN_PROB = 0.3
+_ACT_TYPES = {"law", "dahir", "decree", "order", "circular"}
 # Without an explicit cue the model's guess (wording, currencies, institutions' usual names)
 # is used only when it is clear; otherwise the country stays unknown (null).
 _MODEL_COUNTRY_MIN_PROB = 0.5
@@ -65,9 +66,14 @@ def _model_choice(probs: dict | None, minimum: float) -> str | None:
     return best if p >= minimum else None
 
 
-def _doc_type(v, classified: dict, own: list[dict]) -> str:
+def _doc_type(v, title: str | None, classified: dict, own: list[dict]) -> str:
     if v.opening_type:
         return v.opening_type
+    # A heading that opens with an act's name ("مرسوم بإعادة تنظيم …", "Arrêté fixant …") is
+    # that act even without a number.
+    opening = references_mod.opening_type(title or "")
+    if opening in _ACT_TYPES:
+        return opening
     best = _model_choice(classified.get("doc_type_probs"), _MODEL_TYPE_MIN_PROB)
     if best:
         return best
@@ -98,10 +104,10 @@ def analyse_text(text: str, title: str | None = None, *, classifier=_CURRENT) ->
 
     v = view(title, body, language)
     classified = classify(v, model.current() if classifier is _CURRENT else classifier)
-    doc_type = _doc_type(v, classified, own)
+    doc_type = _doc_type(v, title, classified, own)
     scores = heading.country_scores(
-        v.title_terms,
-        v.body_terms[:1500] if title else to_terms(body[HEADING_CHARS:6000], language),
+        name_terms(title or ""),
+        name_terms(body[:COUNTRY_CHARS]),
         gazette_country=next((g["country"] for g in gazettes if g["country"]), None),
         references=refs,
         doc_type=doc_type,

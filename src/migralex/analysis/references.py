@@ -183,6 +183,12 @@ def extract_references(text: str) -> list[dict]:
     return found
 
 
+def opening_type(heading: str) -> str | None:
+    """The act type named by the first word(s) of ``heading`` (``Décret fixant …`` → decree)."""
+    match = _TYPE_RE.match(heading.lstrip(" -–—•*#\t"))
+    return _type_of(match) if match else None
+
+
 def public(references: list[dict]) -> list[dict]:
     """The contract's form of references (no offsets)."""
     return [{k: ref[k] for k in ("type", "number", "text")} for ref in references]

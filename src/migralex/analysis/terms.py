@@ -37,6 +37,27 @@ def light10(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def strip_proclitics(word: str) -> str:
+    """Only the article and glued conjunctions/prepositions: for proper names, where suffix
+    stripping would turn ``مالي`` (Mali) into ``مال`` (money)."""
+    if len(word) > 3 and word.startswith("و"):
+        word = word[1:]
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            return word[len(prefix) :]
+    return word
+
+
+def name_terms(text: str) -> list[str]:
+    """Terms for proper names (countries, institutions): folded, no stemming."""
+    out = []
+    for token in _TOKEN.findall(text.casefold()):
+        word = fold(token)
+        out.append(strip_proclitics(word) if _ARABIC.search(token) else word)
+    return [w for w in out if w]
+
+
+@lru_cache(maxsize=200_000)
 def _latin(token: str, lang: str) -> str:
     return fold(stem(token, lang))
 

@@ -66,7 +66,9 @@ def countries() -> list[dict]:
 
 @lru_cache(maxsize=1)
 def country_index() -> PhraseIndex:
-    return build_index(_entries(countries(), "code", "cues", with_labels=True))
+    # Country cues are proper names: matched unstemmed (see terms.name_terms).
+    entries = _entries(countries(), "code", "cues", with_labels=True)
+    return build_index((phrase, code, "names") for phrase, code, _ in entries)
 
 
 def pseudo_documents() -> list[dict]:
