@@ -55,7 +55,7 @@ def test_immigration_law_of_the_corpus_is_relevant(corpora):
     """The corpus's texts on foreigners' entry and stay are found relevant with a migration
     theme, and unrelated ones (telecommunications, data protection) are not."""
     relevant, unrelated = [], []
-    for name, title, body in _adala_texts(corpora, 5013):
+    for _name, title, body in _adala_texts(corpora, 5013):
         key = clean(title)
         if "الأجانب" in key and ("دخول" in key or "إقامة" in key):
             relevant.append(analyse_text(body, title))
