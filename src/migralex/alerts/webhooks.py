@@ -86,16 +86,7 @@ def _post(url: str, body: bytes, headers: dict) -> int:
     no redirects, no environment proxies)."""
     from migralex.common import http
 
-    http.url_check(url)
-    policy = http.Policy.from_settings(None)
-    token = http._policy.set(policy)
-    try:
-        response = http._client(policy).post(
-            url, content=body, headers=headers, timeout=WEBHOOK_TIMEOUT
-        )
-    finally:
-        http._policy.reset(token)
-    return response.status_code
+    return http.post(url, content=body, headers=headers, timeout=WEBHOOK_TIMEOUT)
 
 
 def saved_search_webhook_send(saved: SavedSearch) -> Delivery | None:

@@ -329,6 +329,31 @@ def fetch(
     return result
 
 
+def post(
+    url: str,
+    *,
+    content: bytes,
+    headers: dict[str, str] | None = None,
+    timeout: float | None = None,
+    allow_private: bool | None = None,
+) -> int:
+    """POST ``content`` to ``url`` through the same guard as :func:`fetch` (address checked at
+    connect time, no environment proxies); redirects are not followed. Returns the status."""
+    url_check(url)
+    policy = Policy.from_settings(allow_private)
+    token = _policy.set(policy)
+    try:
+        response = _client(policy).post(
+            url,
+            content=content,
+            headers=headers or {},
+            timeout=settings.FETCH_TIMEOUT_SECONDS if timeout is None else timeout,
+        )
+    finally:
+        _policy.reset(token)
+    return response.status_code
+
+
 def _get_once(client, url, headers, deadline, max_bytes) -> FetchResult:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
