@@ -98,6 +98,10 @@ def test_bulletin_editor_flow(client_for, themes):
     client.post(f"/fr/alerts/bulletins/{bulletin.pk}/items/{item.pk}/", {"comment": "Texte clé."})
     preview = client.get(f"/fr/alerts/bulletins/{bulletin.pk}/preview/")
     assert "Texte clé." in preview.content.decode()
+    # Its own <style> may apply (standalone document), scripts still may not.
+    policy = preview["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "script-src" not in policy
+    assert policy.startswith("default-src 'none'")
     pdf = client.get(f"/fr/alerts/bulletins/{bulletin.pk}/pdf/")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert client_for(UserFactory()).get("/fr/alerts/bulletins/").status_code == 302

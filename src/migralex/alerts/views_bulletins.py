@@ -135,6 +135,12 @@ def bulletin_item(request, pk: int, item_pk: int):
 def bulletin_preview(request, pk: int):
     bulletin = get_object_or_404(Bulletin, pk=pk)
     response = HttpResponse(bulletins.bulletin_html(bulletin), content_type="text/html")
+    # The bulletin is a standalone document with its own <style> (the same HTML is mailed and
+    # exported): allow inline styles for this response only, still no script of any kind.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    )
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="bulletin-{pk}.html"'
     return response
