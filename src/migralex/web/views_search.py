@@ -165,6 +165,9 @@ def search_page(request):
     doc_url = reverse("web:document", args=[0])  # one reverse() for the whole page
     pages = max(1, -(-results.count // PER_PAGE))
     page = min(params["page"], pages)
+    if page != params["page"]:  # past the last page (an old link): show the last one
+        params["page"] = page
+        results = run_search(request, params)
     context = {
         "params": params,
         "results": results,
