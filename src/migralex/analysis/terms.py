@@ -33,6 +33,10 @@ def light10(word: str) -> str:
     for suffix in _SUFFIXES:
         if len(word) - len(suffix) >= 2 and word.endswith(suffix):
             word = word[: -len(suffix)]
+    # A feminine noun with a pronoun (ولادته "his birth") keeps its teh marbuta as ت: drop it
+    # so it meets ولادة / الولادات (both stemmed to ولاد).
+    if len(word) >= 4 and word.endswith("ت"):
+        word = word[:-1]
     return word
 
 
