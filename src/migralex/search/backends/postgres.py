@@ -116,6 +116,10 @@ class PostgresBackend:
             if batch:
                 cursor.executemany(sql, batch)
                 n += len(batch)
+            if rebuild:
+                # The foreign key to the document is checked at commit (deferred); its pending
+                # checks must run first, PostgreSQL refuses CREATE INDEX while they wait.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for definition in rebuild:
                 cursor.execute(definition)
         return n
