@@ -223,3 +223,15 @@ def test_rules_only_mode_without_a_model():
     )
     assert result["model_version"] == "rules"
     assert "residence-permits" in [t["id"] for t in result["themes"]]
+
+
+def test_bilingual_text_lists_both_languages():
+    text = (
+        "ظهير شريف رقم 1.03.196 بتنفيذ القانون رقم 02.03 المتعلق بدخول وإقامة الأجانب بالمملكة "
+        "المغربية وبالهجرة غير المشروعة\n"
+        "Dahir n° 1-03-196 portant promulgation de la loi n° 02-03 relative à l'entrée et au "
+        "séjour des étrangers au Royaume du Maroc"
+    )
+    result = analyse_text(text)
+    assert result["languages"] == ["ar", "fr"]
+    assert analyse_text("Loi n° 02-03 relative aux étrangers")["languages"] == ["fr"]

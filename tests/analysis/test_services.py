@@ -138,3 +138,10 @@ def test_reanalyse_store_reports_counts(themes_loaded):
     report = versions_reanalyse()
     assert report == {"analysed": 2, "errors": []}
     assert versions_reanalyse(only_unanalysed=True) == {"analysed": 0, "errors": []}
+
+
+def test_file_name_title_is_not_read_as_a_heading(themes_loaded):
+    version = _version(DECREE)
+    version.document.title = "decret-2-09-607.pdf"
+    version.document.save()
+    assert analyse_version(version)["title"].startswith("Décret n° 2-09-607")

@@ -3,7 +3,8 @@
 Pure means: no database, no network, no Django settings needed. It reads only package data
 files (thesaurus, trained model), so ``migralex analyze`` works on a fresh machine with an
 empty data dir. The result is the JSON contract of issue 4 (without ``id``, which the caller
-adds), plus ``identifiers`` (the text's own official numbers), ``theme_sources`` (rules or
+adds), plus ``languages`` (all watched languages with a real share of the text),
+``identifiers`` (the text's own official numbers), ``theme_sources`` (rules or
 model, per accepted theme) and ``model_version``.
 """
 
@@ -17,7 +18,7 @@ from migralex.analysis import heading, model
 from migralex.analysis import references as references_mod
 from migralex.analysis.classify import classify
 from migralex.analysis.features import view
-from migralex.analysis.language import detect_language
+from migralex.analysis.language import detect_language, script_counts
 from migralex.analysis.relations import extract_relations
 from migralex.analysis.terms import name_terms
 from migralex.common.text import clean
@@ -26,7 +27,11 @@ from migralex.common.text import clean
 # references, dates and relations are read from a prefix large enough for a long law's
 # preamble and amending articles. A 300-page law thus costs what ~70 pages cost.
 BODY_CHARS = 200_000
-COUNTRY_CHARS = 10_000  # country cues are read in the first pages
+COUNTRY_CHARS = 10_000
+LANGUAGES_CHARS = 8000
+_ARABIC_LETTERS = re.compile(
+    r"[\u0600-\u06ff\u0750-\u077f]+"
+)  # country cues are read in the first pages
 _OWN_REF_START = 60  # the text's own number sits at the start of its heading
 _MODEL_TYPE_MIN_PROB = 0.3
 _ACT_TYPES = {"law", "dahir", "decree", "order", "circular"}
@@ -57,6 +62,19 @@ def _own_references(refs: list[dict], combined: str) -> list[dict]:
             if len(between) < 120 and _PROMULGATES.search(between):
                 own.append(refs[1])
     return own
+
+
+def _languages(body: str, main: str | None) -> list[str]:
+    """Watched languages with a real share of the text: a bilingual Arabic/French text (common
+    in Moroccan and Tunisian official texts) lists both, main language first."""
+    arabic, latin = script_counts(body[:LANGUAGES_CHARS])
+    total = arabic + latin
+    if not main or not total or min(arabic, latin) / total < 0.15:
+        return [main] if main else []
+    if main == "ar":
+        latin_part = _ARABIC_LETTERS.sub(" ", body[:LANGUAGES_CHARS])
+        return ["ar", detect_language(latin_part) or "fr"]
+    return [main, "ar"]
 
 
 def _model_choice(probs: dict | None, minimum: float) -> str | None:
@@ -95,6 +113,7 @@ def analyse_text(text: str, title: str | None = None, *, classifier=_CURRENT) ->
     # unless the body already starts with it.
     combined = body if (not title or body.startswith(title)) else f"{title}\n\n{body}"
     language = detect_language(body, title)
+    languages = _languages(body, language)
 
     refs = references_mod.extract_references(combined)
     own = _own_references(refs, combined)
@@ -119,6 +138,7 @@ def analyse_text(text: str, title: str | None = None, *, classifier=_CURRENT) ->
 
     return {
         "language": language,
+        "languages": languages,
         "title": title,
         "doc_type": doc_type,
         "country": country,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,7 @@ def analyse_version(version: Version) -> dict:
     """
     text = version.normalized_text or version.raw_text
     document = version.document
-    result = analyse_text(text, title=document.title or None)
+    result = analyse_text(text, title=_usable_title(document.title))
     version.metadata = {**(version.metadata or {}), "analysis": result}
     update = ["metadata"]
     if result.get("language") and not version.language:
@@ -59,6 +60,18 @@ def analyse_version(version: Version) -> dict:
     version.save(update_fields=update)
     document_apply_analysis(document, result)
     return result
+
+
+_FILE_NAME = re.compile(r"^\S+\.(?:pdf|html?|txt|docx?|odt|xml|json|rtf)$", re.IGNORECASE)
+
+
+def _usable_title(title: str) -> str | None:
+    """A document title worth reading as a heading: not empty, not a bare file name (the
+    ingestion may title a document after its file until the text says better)."""
+    title = (title or "").strip()
+    if not title or _FILE_NAME.match(title) or title.startswith(("http://", "https://")):
+        return None
+    return title
 
 
 def document_apply_analysis(document: Document, result: dict) -> None:
@@ -74,6 +87,8 @@ def document_apply_analysis(document: Document, result: dict) -> None:
             changed.append(field)
 
     put("language", result.get("language"))
+    if result.get("languages") and not document.languages:
+        put("languages", result["languages"])
     if result.get("doc_type") and result["doc_type"] != "other":
         put("doc_type", result["doc_type"])
     put("country", result.get("country"))
