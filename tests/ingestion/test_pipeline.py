@@ -76,13 +76,18 @@ def test_same_content_under_another_name_is_a_duplicate_not_a_second_document():
 def test_near_duplicate_is_linked_duplicate_of():
     lines = LAW_LINES * 4
     first = one(make_pdf([lines]), "law.pdf")
-    edited = [*lines[:-1], "Article 3. Le present texte entre en vigueur des sa publication."]
+    edited = [*lines[:-1], "demander le regroupement familial apres une annee de residence."]
     second = one(make_pdf([edited]), "law-reprint.pdf")
     assert second.status == "ok"
     assert "near duplicate" in second.message
     relation = Relation.objects.get(type="duplicate-of")
     assert relation.source_id == second.documents[0]
     assert relation.target_id == first.documents[0]
+    # A sibling of a series (same wording, another number) is not linked.
+    sibling = [line.replace("Article 2.", "Article 7.") for line in lines]
+    third = one(make_pdf([sibling]), "law-7.pdf")
+    assert third.status == "ok" and "near duplicate" not in third.message
+    assert Relation.objects.filter(type="duplicate-of").count() == 1
 
 
 def test_changed_content_of_a_known_item_becomes_a_new_version_with_diff():

@@ -33,10 +33,15 @@ def version_with_content(content_hash: str) -> Version | None:
 
 
 def near_duplicate_find(
-    sig: np.ndarray, exclude_document_id: int | None = None
+    sig: np.ndarray,
+    exclude_document_id: int | None = None,
+    *,
+    title: str = "",
+    text: str = "",
 ) -> tuple[int, float] | None:
     """(document id, estimated similarity) of the closest earlier version at or above
-    ``dedup.THRESHOLD``, via the LSH bands; None when there is none."""
+    ``dedup.THRESHOLD`` that is the same act (``dedup.same_act``: titles and numbers agree),
+    via the LSH bands; None when there is none."""
     wanted = set(dedup.band_keys(sig))
     candidates = MinHashBand.objects.filter(key__in=[key for _, key in wanted])
     if exclude_document_id:
@@ -46,16 +51,17 @@ def near_duplicate_find(
         for version_id, band, key in candidates.values_list("version_id", "band", "key")[:2000]
         if (band, key) in wanted
     }
-    best: tuple[int, float] | None = None
-    for doc_id, raw in Version.objects.filter(pk__in=version_ids).values_list(
-        "document_id", "minhash"
+    scored = []
+    for version_id, doc_id, raw in Version.objects.filter(pk__in=version_ids).values_list(
+        "pk", "document_id", "minhash"
     ):
         other = dedup.signature_from_bytes(raw)
-        if other is None:
-            continue
-        score = dedup.similarity(sig, other)
-        if score >= dedup.THRESHOLD and (
-            best is None or score > best[1] or (score == best[1] and doc_id < best[0])
-        ):
-            best = (doc_id, score)
-    return best
+        if other is not None and (score := dedup.similarity(sig, other)) >= dedup.THRESHOLD:
+            scored.append((-score, doc_id, version_id))
+    for negative_score, doc_id, version_id in sorted(scored):
+        other_title, other_text = Version.objects.filter(pk=version_id).values_list(
+            "document__title", "normalized_text"
+        )[0]
+        if dedup.same_act(title, other_title, text, other_text):
+            return doc_id, -negative_score
+    return None

@@ -85,7 +85,9 @@ def stage_deduplicate(ctx: Context, unit: Unit) -> None:
                 outcome["message"] = f"same content as document {same.document_id}"
                 return
         if unit.signature is not None:
-            unit.near_duplicate = selectors.near_duplicate_find(unit.signature)
+            unit.near_duplicate = selectors.near_duplicate_find(
+                unit.signature, title=unit.title, text=unit.text
+            )
             if unit.near_duplicate:
                 doc_id, score = unit.near_duplicate
                 outcome["message"] = f"near duplicate of document {doc_id} ({score:.2f})"
