@@ -197,3 +197,12 @@ def test_keyboard_reaches_the_content_first(page, site):
            .map(e => e.name)"""
     )
     assert unlabelled == []
+
+
+def test_api_docs_page_works_offline(page, live_server):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    assert page.locator(".swagger-ui .opblock").count() >= 10
+    assert all(url.startswith(live_server.url) for url in requested), requested

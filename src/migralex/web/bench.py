@@ -342,9 +342,12 @@ def run(args) -> dict:
     env.pop("DATABASE_URL", None)  # the figure is for the embedded SQLite store
     env.pop("REDIS_URL", None)
     server = None
+    server_log = None
     try:
         setup = _generate_in_subprocess(env, args)
         port = _free_port()
+        # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
+        server_log = (data_dir / "server.log").open("ab")
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -359,8 +362,8 @@ def run(args) -> dict:
                 str(args.threads),
             ],
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=server_log,
+            stderr=server_log,
         )
         _wait_up(port, server)
         figures = _load(port, args, setup["max_id"])
@@ -373,6 +376,8 @@ def run(args) -> dict:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
+        if server_log is not None:
+            server_log.close()
         if not keep:
             shutil.rmtree(data_dir, ignore_errors=True)
     return {**{k: v for k, v in setup.items() if k not in ("max_id", "corpus")}, **figures}
