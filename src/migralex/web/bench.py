@@ -315,6 +315,15 @@ def _client(port, paths, stop_at, results, errors, lock):
         errors.extend(local_errors)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (Linux /proc); -1 where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _percentile(values: list[float], p: float) -> float:
     if not values:
         return 0.0
@@ -366,7 +375,13 @@ def run(args) -> dict:
             stderr=server_log,
         )
         _wait_up(port, server)
+        cpu_before = _cpu_seconds(server.pid)
         figures = _load(port, args, setup["max_id"])
+        cpu = _cpu_seconds(server.pid) - cpu_before
+        if figures["requests"] and cpu >= 0:
+            # CPU the server spent per request: unlike latency, it does not depend on what else
+            # the machine is running (the warm-up requests are included, a few among thousands).
+            figures["server_cpu_ms_per_request"] = round(cpu * 1000 / figures["requests"], 2)
     except RuntimeError as exc:
         raise CommandError(str(exc)) from exc
     finally:
