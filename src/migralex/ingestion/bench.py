@@ -191,13 +191,13 @@ def _measure(args, rng: random.Random) -> dict:
         pages = [(f"page-{i}.html", html_page(rng, i)) for i in range(args.html)]
         seconds, statuses, _ = _timed(pages)
         figures["html_documents"] = args.html
-        figures["html_documents_per_s"] = round(args.html / seconds, 1)
+        figures["html_documents_per_s"] = round(args.html / max(seconds, 1e-9), 1)
         figures["html_outcomes"] = statuses
         pdfs = [(f"doc-{i}.pdf", _make_pdf(rng, args.pages)) for i in range(args.pdfs)]
         seconds, statuses, _ = _timed(pdfs)
         total_pages = args.pdfs * args.pages
         figures["text_pdf_pages"] = total_pages
-        figures["text_pdf_pages_per_s"] = round(total_pages / seconds, 1)
+        figures["text_pdf_pages_per_s"] = round(total_pages / max(seconds, 1e-9), 1)
         figures["text_pdf_outcomes"] = statuses
         if args.real:
             _real_pdfs(figures)
@@ -223,12 +223,12 @@ def _measure(args, rng: random.Random) -> dict:
 
 def _real_pdfs(figures: dict) -> None:
     import json
+    import os
 
     from migralex.ingestion.services import ingest_bytes
 
-    root = (
-        Path(__file__).resolve().parents[4].parent / "shared" / "corpora" / "pdf" / "sample-files"
-    )
+    default = Path(__file__).resolve().parents[3].parent / "shared" / "corpora"
+    root = Path(os.environ.get("MIGRALEX_CORPORA") or default) / "pdf" / "sample-files"
     if not root.is_dir():
         figures["real_pdf"] = f"corpus not found at {root}"
         return
@@ -247,5 +247,5 @@ def _real_pdfs(figures: dict) -> None:
     seconds = time.perf_counter() - started
     figures["real_pdf_files"] = len(inputs)
     figures["real_pdf_pages"] = pages
-    figures["real_pdf_pages_per_s"] = round(pages / seconds, 1)
+    figures["real_pdf_pages_per_s"] = round(pages / max(seconds, 1e-9), 1)
     figures["real_pdf_outcomes"] = statuses
