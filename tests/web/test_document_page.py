@@ -148,3 +148,14 @@ def test_a_bad_correction_is_refused_with_a_message(corpus, analyst_client):
     )
     assert "The correction was not saved" in response.content.decode()
     assert list(document.theme_links.values_list("theme_id", flat=True)) == before
+
+
+def test_similar_texts(ingest):
+    first = ingest("Les travailleurs domestiques migrants et leur contrat de travail.", "a.txt")
+    second = ingest("Contrat de travail des travailleurs domestiques étrangers.", "b.txt")
+    ingest("Tarifs douaniers des produits agricoles importés.", "c.txt")
+    html = Client().get(f"/en/documents/{first.pk}/similar/").content.decode()
+    assert f'data-id="{second.pk}"' in html
+    assert f'data-id="{first.pk}"' not in html
+    private = DocumentFactory(visibility="organisation", owner=OrganisationFactory())
+    assert Client().get(f"/en/documents/{private.pk}/similar/").status_code == 404

@@ -13,18 +13,26 @@ from tests.factories import DocumentFactory
 
 WEB = Path(migralex.web.__file__).parent
 LANGS = ("fr", "ar", "en")
-_ENTRY = re.compile(
-    r'^msgid "(.*)"\n(?:msgid_plural ".*"\n)?((?:msgstr(?:\[\d\])? ".*"\n?)+)', re.M
-)
+_FIELD = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$')
 
 
 def _catalog(lang: str) -> dict[str, list[str]]:
+    """{msgid: [msgstr, …]} of a .po file (strings may be wrapped over several lines)."""
     text = (WEB / "locale" / lang / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     assert "#, fuzzy" not in text, f"{lang}: fuzzy entries are not used by Django"
-    entries = {}
-    for msgid, msgstrs in _ENTRY.findall(text):
-        entries[msgid] = re.findall(r'"(.*)"', msgstrs)
-    entries.pop("", None)
+    entries: dict[str, list[str]] = {}
+    for block in text.split("\n\n"):
+        fields: dict[str, str] = {}
+        current = None
+        for line in block.splitlines():
+            match = _FIELD.match(line)
+            if match:
+                current = match.group(1)
+                fields[current] = match.group(2)
+            elif line.startswith('"') and current:
+                fields[current] += line[1:-1]
+        if fields.get("msgid"):
+            entries[fields["msgid"]] = [v for k, v in fields.items() if k.startswith("msgstr")]
     return entries
 
 

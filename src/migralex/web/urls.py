@@ -15,6 +15,7 @@ urlpatterns = [
         views_documents.document_original,
         name="document-original",
     ),
+    path("documents/<int:pk>/similar/", views_documents.document_similar, name="document-similar"),
     path(
         "documents/<int:pk>/correct", views_documents.document_correct_view, name="document-correct"
     ),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
+import nh3
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +23,7 @@ from migralex.documents.selectors import documents_visible_to
 from migralex.web import counts
 from migralex.web.forms import CorrectionForm
 from migralex.web.highlight import highlight
-from migralex.web.labels import country_label, language_label
+from migralex.web.labels import country_label, doc_type_label, language_label
 from migralex.web.permissions import is_analyst
 
 logger = logging.getLogger(__name__)
@@ -202,3 +204,32 @@ def document_correct_view(request, pk: int):
     counts.dashboard_counts_invalidate()
     messages.success(request, _("Your correction was saved."))
     return redirect("web:document", pk=pk)
+
+
+def document_similar(request, pk: int):
+    """More like this, on a page of its own, so the document page does not pay for the term
+    statistics on every view."""
+    from migralex.search.services import more_like_this
+
+    document = _visible_document(request, pk)
+    lang = get_language() or "fr"
+    hits = more_like_this(document, 20, user=request.user)
+    return render(
+        request,
+        "web/similar.html",
+        {
+            "document": document,
+            "title": document.title_in(lang),
+            "hits": [
+                {
+                    "hit": hit,
+                    "snippet": mark_safe(
+                        nh3.clean(hit.snippet_html or "", tags={"mark"}, attributes={})
+                    ),  # noqa: S308 - sanitised to <mark> only
+                    "type_label": doc_type_label(hit.doc_type) if hit.doc_type else "",
+                    "country_label": country_label(hit.country, lang) if hit.country else "",
+                }
+                for hit in hits
+            ],
+        },
+    )
