@@ -7,7 +7,9 @@ import sys
 
 
 def _manage(*args, env_extra):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # A production process has no test-only switches (e.g. the browser tests' async override).
+    dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update({"DJANGO_SETTINGS_MODULE": "migralex.config.settings.production", **env_extra})
     return subprocess.run(
         [sys.executable, "-m", "migralex.cli", "manage", *args],
