@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -59,6 +60,8 @@ def test_serve_answers_and_stops_cleanly(tmp_path):
         status, arabic = _get(f"http://127.0.0.1:{port}/ar/")
         assert status == 200 and '<html lang="ar" dir="rtl">' in arabic
         assert _get(f"http://127.0.0.1:{port}/healthz")[1] == '{"status": "ok"}'
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        assert len(children) == 1, "one more web process shares the port"
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -68,4 +71,7 @@ def test_serve_answers_and_stops_cleanly(tmp_path):
             raise
     assert proc.returncode == 0, output
     assert "Migralex stopped." in output
+    assert "(2 web process(es)" in output
+    for pid in children:  # the extra web process is gone too
+        assert not Path(f"/proc/{pid}").exists()
     assert (tmp_path / "var" / "migralex.sqlite3").exists()

@@ -316,12 +316,15 @@ def _client(port, paths, stop_at, results, errors, lock):
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process ``pid`` (Linux /proc); -1 where unavailable."""
+    """User + system CPU time of process ``pid`` and its live children, i.e. every web process
+    of ``serve --processes N`` (Linux /proc); -1 where unavailable."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return -1.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(max(_cpu_seconds(int(child)), 0.0) for child in children)
 
 
 def _percentile(values: list[float], p: float) -> float:
