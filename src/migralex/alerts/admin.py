@@ -9,6 +9,7 @@ from migralex.alerts.models import (
     Hit,
     ListMember,
     MailingList,
+    MatchedVersion,
     SavedSearch,
 )
 
@@ -62,3 +63,23 @@ class MemberInline(admin.TabularInline):
 class MailingListAdmin(admin.ModelAdmin):
     list_display = ("name", "language")
     inlines = [MemberInline]
+
+
+@admin.register(MatchedVersion)
+class MatchedVersionAdmin(admin.ModelAdmin):
+    list_display = ("version", "hits", "matched_at")
+    raw_id_fields = ("version",)
+
+
+@admin.register(ListMember)
+class ListMemberAdmin(admin.ModelAdmin):
+    list_display = ("email", "mailing_list", "language", "status", "confirmed_at")
+    list_filter = ("status", "mailing_list")
+    search_fields = ("email",)
+    exclude = ("token",)
+
+
+@admin.register(BulletinItem)
+class BulletinItemAdmin(admin.ModelAdmin):
+    list_display = ("bulletin", "document", "position")
+    raw_id_fields = ("bulletin", "document")

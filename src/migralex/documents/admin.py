@@ -85,3 +85,10 @@ class ProcessingLogEntryAdmin(admin.ModelAdmin):
     list_display = ("created_at", "document", "stage", "status", "duration_ms", "message")
     list_filter = ("stage", "status")
     raw_id_fields = ("document", "stored_file")
+
+
+@admin.register(DocumentTheme)
+class DocumentThemeAdmin(admin.ModelAdmin):
+    list_display = ("document", "theme", "score", "assigned_by", "model_version", "confirmed")
+    list_filter = ("assigned_by", "confirmed", "theme")
+    raw_id_fields = ("document",)
