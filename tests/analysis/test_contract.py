@@ -13,6 +13,7 @@ import pytest
 from migralex.analysis.language import detect_language
 from migralex.analysis.pipeline import analyse_text
 from migralex.analysis.thesaurus import theme_ids
+from migralex.documents.choices import DocType
 
 FIELDS = {
     "language",
@@ -27,23 +28,7 @@ FIELDS = {
     "gazette",
     "relations",
 }
-DOC_TYPES = {
-    "constitution",
-    "law",
-    "dahir",
-    "decree",
-    "order",
-    "circular",
-    "international-convention",
-    "protocol",
-    "bilateral-agreement",
-    "court-decision",
-    "report",
-    "recommendation",
-    "policy",
-    "news",
-    "other",
-}
+DOC_TYPES = set(DocType.values)
 ROLES = {"signature", "promulgation", "publication", "entry-into-force", "other"}
 
 

@@ -13,26 +13,11 @@ from migralex.analysis.services import document_correct
 from migralex.analysis.thesaurus import theme_ids
 from migralex.cli import main
 from migralex.documents import services as documents
+from migralex.documents.choices import DocType
 from migralex.knowledge.reference_data import LoadReport, thesaurus_load
 from tests.factories import DocumentFactory
 
-DOC_TYPES = {
-    "constitution",
-    "law",
-    "dahir",
-    "decree",
-    "order",
-    "circular",
-    "international-convention",
-    "protocol",
-    "bilateral-agreement",
-    "court-decision",
-    "report",
-    "recommendation",
-    "policy",
-    "news",
-    "other",
-}
+DOC_TYPES = set(DocType.values)
 
 
 def test_devset_has_the_shape_the_issue_asks_for():
