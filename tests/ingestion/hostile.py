@@ -30,3 +30,12 @@ def exit_quietly(data, options):
 
 def echo(data, options):
     return {"status": "ok", "message": "", "text": data.decode(), "pid": os.getpid()}
+
+
+def burn(data, options):
+    """About 0.7 s of CPU, then a normal result: under a 1 s limit only if the limit is per
+    input, not per worker life."""
+    started = time.process_time()
+    while time.process_time() - started < 0.7:
+        pass
+    return echo(data, options)

@@ -67,3 +67,34 @@ def test_an_unknown_kind_is_rejected(blob):
         run_parser("spreadsheet", blob, limits=Limits(5, 512, 10))
     assert failure.value.outcome == "rejected"
     assert "type not supported" in failure.value.reason
+
+
+def test_a_warm_worker_is_reused_for_the_next_input(blob):
+    first = run_parser(f"{HOSTILE}:echo", blob, limits=Limits(5, 512, 10))["pid"]
+    assert run_parser(f"{HOSTILE}:echo", blob, limits=Limits(5, 512, 10))["pid"] == first
+
+
+def test_a_worker_that_failed_is_replaced(blob):
+    first = run_parser(f"{HOSTILE}:echo", blob, limits=Limits(5, 512, 10))["pid"]
+    with pytest.raises(SandboxFailure):
+        run_parser(f"{HOSTILE}:exit_quietly", blob, limits=Limits(5, 512, 10))
+    with pytest.raises(SandboxFailure):
+        run_parser("spreadsheet", blob, limits=Limits(5, 512, 10))
+    after = run_parser(f"{HOSTILE}:echo", blob, limits=Limits(5, 512, 10))["pid"]
+    assert after != first
+    assert run_parser(f"{HOSTILE}:echo", blob, limits=Limits(5, 512, 10))["pid"] == after
+
+
+def test_the_cpu_limit_is_per_input_in_a_reused_worker(blob):
+    pids = {run_parser(f"{HOSTILE}:burn", blob, limits=Limits(1, 512, 10))["pid"] for _ in "abc"}
+    assert len(pids) == 1  # 2.1 s of CPU in one worker, each input under its 1 s allowance
+    with pytest.raises(SandboxFailure) as failure:
+        run_parser(f"{HOSTILE}:spin", blob, limits=Limits(1, 512, 20))
+    assert "CPU time (1 s)" in failure.value.reason
+
+
+def test_a_worker_killed_while_idle_is_replaced(blob):
+    first = run_parser(f"{HOSTILE}:echo", blob, limits=Limits(5, 512, 10))["pid"]
+    os.kill(first, 9)
+    time.sleep(0.2)
+    assert run_parser(f"{HOSTILE}:echo", blob, limits=Limits(5, 512, 10))["text"] == "bonjour"
