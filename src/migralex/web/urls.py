@@ -22,6 +22,8 @@ urlpatterns = [
     path("upload/", views_upload.upload, name="upload"),
     path("sources/", views_sources.source_list, name="sources"),
     path("sources/add/", views_sources.source_add_view, name="source-add"),
+    path("sources/<int:pk>/", views_sources.source_detail, name="source"),
+    path("sources/<int:pk>/poll", views_sources.source_poll_view, name="source-poll"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
