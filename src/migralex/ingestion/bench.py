@@ -9,10 +9,13 @@ PDF) plus, with ``--real``, the PDFs of ``../shared/corpora/pdf/sample-files``.
 from __future__ import annotations
 
 import io
+import os
 import random
 import resource
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _WORDS = [
@@ -154,6 +157,61 @@ def _timed(inputs: list[tuple[str, bytes]]) -> tuple[float, dict, float]:
     return time.perf_counter() - started, statuses, 0.0
 
 
+def _timed_folder(folder: Path) -> tuple[float, dict]:
+    """(seconds, outcome counts) for ``ingest_path(folder)``: what ``migralex ingest FOLDER``
+    does (files in sorted order, index commits batched by indexing_deferred, final commit
+    included)."""
+    from migralex.ingestion.services import ingest_path
+
+    statuses: dict[str, int] = {}
+    started = time.perf_counter()
+    for outcome in ingest_path(folder):
+        statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
+    return time.perf_counter() - started, statuses
+
+
+_STAGES = {
+    "migralex.ingestion.services": ("stage_store", "stage_detect", "stage_extract"),
+    "migralex.ingestion.units": (
+        "stage_normalise",
+        "stage_deduplicate",
+        "stage_language",
+        "stage_save",
+        "stage_analyse",
+        "stage_index",
+        "stage_hand_over",
+    ),
+}
+
+
+@contextmanager
+def _stage_clock(totals: dict[str, float]) -> Iterator[None]:
+    """Wall-clock time spent in each pipeline stage (perf_counter around the stage functions
+    where the pipeline calls them), so the bench says where a document's time goes."""
+    import importlib
+
+    saved = []
+    for module_name, names in _STAGES.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            original = getattr(module, name)
+
+            def timed(*a, _original=original, _name=name.removeprefix("stage_"), **kw):
+                started = time.perf_counter()
+                try:
+                    return _original(*a, **kw)
+                finally:
+                    totals[_name] = totals.get(_name, 0.0) + time.perf_counter() - started
+
+            saved.append((module, name, original))
+            setattr(module, name, timed)
+    try:
+        yield
+    finally:
+        for module, name, original in saved:
+            setattr(module, name, original)
+
+
 def run(args) -> dict:
     from django.conf import settings
     from django.test.utils import setup_databases, teardown_databases
@@ -188,11 +246,21 @@ def _measure(args, rng: random.Random) -> dict:
     sandbox.run_parser = watched
     try:
         _timed([("warm-up.html", html_page(rng, -1))])  # fork server start, imports
-        pages = [(f"page-{i}.html", html_page(rng, i)) for i in range(args.html)]
-        seconds, statuses, _ = _timed(pages)
+        folder = Path(tempfile.mkdtemp(prefix="migralex-bench-html-"))
+        for i in range(args.html):
+            (folder / f"page-{i:05d}.html").write_bytes(html_page(rng, i))
+        stages: dict[str, float] = {}
+        load = os.getloadavg()[0]
+        with _stage_clock(stages):
+            seconds, statuses = _timed_folder(folder)
+        figures["html_mode"] = "ingest_path over a folder of generated pages, batched index"
         figures["html_documents"] = args.html
         figures["html_documents_per_s"] = round(args.html / max(seconds, 1e-9), 1)
         figures["html_outcomes"] = statuses
+        figures["html_ms_per_document_by_stage"] = {
+            name: round(total * 1000 / max(args.html, 1), 1) for name, total in stages.items()
+        }
+        figures["load_average_1min_at_start"] = round(load, 2)
         pdfs = [(f"doc-{i}.pdf", _make_pdf(rng, args.pages)) for i in range(args.pdfs)]
         seconds, statuses, _ = _timed(pdfs)
         total_pages = args.pdfs * args.pages
@@ -223,7 +291,6 @@ def _measure(args, rng: random.Random) -> dict:
 
 def _real_pdfs(figures: dict) -> None:
     import json
-    import os
 
     from migralex.ingestion.services import ingest_bytes
 
