@@ -71,6 +71,11 @@ def add_arguments(parser) -> None:
         "--real", action="store_true", help="also the real PDFs of ../shared/corpora/pdf"
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--no-look-ahead",
+        action="store_true",
+        help="ingest_path parses each file only when it reaches it (for comparison)",
+    )
 
 
 def _paragraph(rng: random.Random, words: int = 80) -> str:
@@ -232,18 +237,21 @@ def run(args) -> dict:
 
 
 def _measure(args, rng: random.Random) -> dict:
-    from migralex.ingestion import sandbox
+    from migralex.ingestion import sandbox, services
 
     figures: dict = {}
     peaks: list[float] = []
-    original_run = sandbox.run_parser
+    cpu: list[float] = []
+    # Every parse, direct or started ahead (ingest_path), is collected by PendingParse._collect.
+    original_collect = sandbox.PendingParse._collect
 
-    def watched(*a, **kw):
-        out = original_run(*a, **kw)
+    def watched(self):
+        out = original_collect(self)
         peaks.append(out.get("sandbox", {}).get("max_rss_mb", 0.0))
+        cpu.append(out.get("sandbox", {}).get("cpu_seconds", 0.0))
         return out
 
-    sandbox.run_parser = watched
+    sandbox.PendingParse._collect = watched
     try:
         _timed([("warm-up.html", html_page(rng, -1))])  # fork server start, imports
         folder = Path(tempfile.mkdtemp(prefix="migralex-bench-html-"))
@@ -251,14 +259,25 @@ def _measure(args, rng: random.Random) -> dict:
             (folder / f"page-{i:05d}.html").write_bytes(html_page(rng, i))
         stages: dict[str, float] = {}
         load = os.getloadavg()[0]
+        services.LOOK_AHEAD = not args.no_look_ahead
+        parse_cpu = sum(cpu)
+        own = resource.getrusage(resource.RUSAGE_SELF)
         with _stage_clock(stages):
             seconds, statuses = _timed_folder(folder)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        main_cpu = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
+        figures["html_look_ahead"] = services.LOOK_AHEAD
         figures["html_mode"] = "ingest_path over a folder of generated pages, batched index"
         figures["html_documents"] = args.html
         figures["html_documents_per_s"] = round(args.html / max(seconds, 1e-9), 1)
         figures["html_outcomes"] = statuses
         figures["html_ms_per_document_by_stage"] = {
             name: round(total * 1000 / max(args.html, 1), 1) for name, total in stages.items()
+        }
+        # CPU figures do not depend on the other processes of the machine, wall-clock ones do.
+        figures["html_cpu_ms_per_document"] = {
+            "ingesting_process": round(main_cpu * 1000 / max(args.html, 1), 1),
+            "parser_workers": round((sum(cpu) - parse_cpu) * 1000 / max(args.html, 1), 1),
         }
         figures["load_average_1min_at_start"] = round(load, 2)
         pdfs = [(f"doc-{i}.pdf", _make_pdf(rng, args.pages)) for i in range(args.pdfs)]
@@ -281,7 +300,7 @@ def _measure(args, rng: random.Random) -> dict:
             else:
                 figures["ocr"] = why
     finally:
-        sandbox.run_parser = original_run
+        sandbox.PendingParse._collect = original_collect
     figures["parser_peak_rss_mb"] = max(peaks or [0.0])
     figures["worker_peak_rss_mb"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1

@@ -87,6 +87,8 @@ class Context:
     kind: str = ""
     parsed: dict = field(default_factory=dict)
     known_input: bool = False
+    # A parse of these bytes already started (ingest_path's look-ahead); used when it matches.
+    prefetched: sandbox.PendingParse | None = None
     started: float = field(default_factory=time.monotonic)
 
 
@@ -123,11 +125,11 @@ def stage_detect(ctx: Context) -> None:
 
 
 def _parser_options(ctx: Context) -> dict:
-    return {
-        "name": ctx.name,
-        "source_url": ctx.source_url,
-        "ocr_languages": settings.OCR_LANGUAGES,
-    }
+    return parser_options(ctx.name, ctx.source_url)
+
+
+def parser_options(name: str, source_url: str = "") -> dict:
+    return {"name": name, "source_url": source_url, "ocr_languages": settings.OCR_LANGUAGES}
 
 
 def stage_extract(ctx: Context) -> None:
@@ -135,8 +137,17 @@ def stage_extract(ctx: Context) -> None:
     ``ctx.parsed`` (see parsers/__init__ for its shape)."""
     path = storage.blob_path(ctx.stored_file.sha256)
     with processing_stage(ctx.run_id, "extract", stored_file=ctx.stored_file) as outcome:
+        pending = ctx.prefetched
         try:
-            ctx.parsed = sandbox.run_parser(ctx.kind, path, _parser_options(ctx))
+            if (
+                pending is not None
+                and pending.kind == ctx.kind
+                and pending.path == str(path)
+                and pending.options == _parser_options(ctx)
+            ):
+                ctx.parsed = pending.result()
+            else:
+                ctx.parsed = sandbox.run_parser(ctx.kind, path, _parser_options(ctx))
         except sandbox.SandboxFailure as failure:
             outcome["status"] = StageStatus.ERROR
             outcome["message"] = f"{failure.outcome}: {failure.reason}"

@@ -14,6 +14,7 @@ has grown past ``RECYCLE_ABOVE_RSS_MB``. Workers never touch Django or the datab
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import multiprocessing
@@ -252,47 +253,81 @@ def run_parser(
     """Parse the file at ``path`` as ``kind`` in a limited warm worker process; return the
     parser's dict or raise :class:`SandboxFailure`. A worker that crashed, hit a limit or
     failed is never reused."""
-    limits = limits or Limits.from_settings()
-    worker = _worker_take()
-    try:
-        worker.conn.send((kind, str(path), options or {}, limits))
-    except OSError:  # died while idle (killed from outside): one fresh worker
-        worker.retire()
-        worker = _Worker()
-        worker.conn.send((kind, str(path), options or {}, limits))
-    deadline = time.monotonic() + limits.wall_seconds
-    message = None
-    try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise SandboxFailure(
-                    "rejected",
-                    f"resource limit: parser still running after {limits.wall_seconds} s",
-                )
-            if worker.conn.poll(min(remaining, 1.0)):
-                try:
-                    message = worker.conn.recv()
-                except (EOFError, OSError):
-                    message = None
-                break
-            if not worker.process.is_alive() and not worker.conn.poll(0):
-                break
-    finally:
+    return PendingParse(kind, path, options, limits).result()
+
+
+class PendingParse:
+    """A parse started in a worker and collected later with :meth:`result`, so the caller can
+    do other work meanwhile (ingest_path parses the next file while it saves and analyses the
+    current one: the second core works instead of idling)."""
+
+    def __init__(
+        self, kind: str, path: str | Path, options: dict | None = None, limits: Limits | None = None
+    ):
+        self.kind, self.path, self.options = kind, str(path), options or {}
+        self.limits = limits or Limits.from_settings()
+        task = (kind, self.path, self.options, self.limits)
+        self._worker = _worker_take()
+        try:
+            self._worker.conn.send(task)
+        except OSError:  # died while idle (killed from outside): one fresh worker
+            self._worker.retire()
+            self._worker = _Worker()
+            self._worker.conn.send(task)
+        self._deadline = time.monotonic() + self.limits.wall_seconds
+        self._outcome: tuple[str, object] | None = None
+
+    def result(self) -> dict:
+        """The parser's dict, or raise :class:`SandboxFailure` (same answer on every call)."""
+        if self._outcome is None:
+            try:
+                self._outcome = ("ok", self._collect())
+            except SandboxFailure as failure:
+                self._outcome = ("failed", failure)
+        status, value = self._outcome
+        if status == "ok":
+            return value
+        raise value
+
+    def discard(self) -> None:
+        """Not needed after all: wait for it (within its limits) so the worker is freed."""
+        with contextlib.suppress(SandboxFailure):
+            self.result()
+
+    def _collect(self) -> dict:
+        worker, limits = self._worker, self.limits
+        message = None
+        try:
+            while True:
+                remaining = self._deadline - time.monotonic()
+                if remaining <= 0:
+                    raise SandboxFailure(
+                        "rejected",
+                        f"resource limit: parser still running after {limits.wall_seconds} s",
+                    )
+                if worker.conn.poll(min(remaining, 1.0)):
+                    try:
+                        message = worker.conn.recv()
+                    except (EOFError, OSError):
+                        message = None
+                    break
+                if not worker.process.is_alive() and not worker.conn.poll(0):
+                    break
+        finally:
+            if message is None:
+                worker.process.join(timeout=0.5)
+                if worker.process.is_alive():
+                    worker.process.kill()
+                worker.process.join(timeout=5)
+                worker.conn.close()
         if message is None:
-            worker.process.join(timeout=0.5)
-            if worker.process.is_alive():
-                worker.process.kill()
-            worker.process.join(timeout=5)
-            worker.conn.close()
-    if message is None:
-        raise _death(worker.process.exitcode, limits)
-    status, payload, rss_mb = message
-    if status == "ok":
-        _worker_give_back(worker, rss_mb)
-        return payload
-    worker.retire()  # a refused or failed input may have left the worker in a bad state
-    raise SandboxFailure(status, payload)
+            raise _death(worker.process.exitcode, limits)
+        status, payload, rss_mb = message
+        if status == "ok":
+            _worker_give_back(worker, rss_mb)
+            return payload
+        worker.retire()  # a refused or failed input may have left the worker in a bad state
+        raise SandboxFailure(status, payload)
 
 
 def _death(exitcode: int | None, limits: Limits) -> SandboxFailure:

@@ -20,16 +20,19 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from migralex.common import storage
 from migralex.common.hashing import sha256_bytes
 from migralex.documents.choices import DocType, StageStatus
 from migralex.documents.services import processing_log_record
-from migralex.ingestion import selectors
+from migralex.ingestion import detect, sandbox, selectors
 from migralex.ingestion.models import IngestionRecord
 from migralex.ingestion.pipeline import (
     Context,
     StageFailed,
+    parser_options,
     stage_detect,
     stage_extract,
     stage_store,
@@ -39,6 +42,7 @@ from migralex.ingestion.units import Unit, indexing_deferred, unit_process
 logger = logging.getLogger(__name__)
 MAX_DEPTH = 3  # archive in archive in archive: deeper nesting is refused
 _REPLAYED = {"ok", "degraded", "duplicate", "unchanged"}
+LOOK_AHEAD = True  # ingest_path parses the next file while it finishes the current one
 
 
 @dataclass
@@ -71,8 +75,10 @@ def ingest_bytes(
     extra_metadata: dict | None = None,
     parent=None,
     depth: int = 0,
+    prefetched: sandbox.PendingParse | None = None,
 ) -> list[IngestOutcome]:
-    """Ingest one input; return its outcome followed by those of the inputs it contained."""
+    """Ingest one input; return its outcome followed by those of the inputs it contained.
+    ``prefetched``: a parse of these bytes already under way (see ``_parse_ahead``)."""
     ctx = Context(
         data=data,
         name=name,
@@ -87,6 +93,7 @@ def ingest_bytes(
         extra_metadata=dict(extra_metadata or {}),
         parent=parent,
         depth=depth,
+        prefetched=prefetched,
     )
     key = _item_key(source, item_id, source_url, name)
     sha = sha256_bytes(data)
@@ -272,21 +279,70 @@ def ingest_path(path, *, source=None, owner=None, user=None) -> Iterator[IngestO
 
 
 def _ingest_files(files: list[Path], *, source, owner, user) -> Iterator[IngestOutcome]:
-    for file in files:
-        started = time.monotonic()
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            yield IngestOutcome(str(file), "error", f"cannot read: {exc}", [], 0.0)
-            continue
-        outcomes = ingest_bytes(
-            data,
-            name=str(file),
-            source=source,
-            owner=owner,
-            user=user,
-            item_id=f"file:{file.resolve()}",
-        )
-        outcome = outcomes[0]
-        outcome.seconds = round(time.monotonic() - started, 3)
-        yield outcome
+    # One file of look-ahead: the next file's parse runs in a sandbox worker (on the other
+    # core) while this one is normalised, saved, analysed and indexed here.
+    ahead: tuple[bytes | OSError, sandbox.PendingParse | None] | None = None
+    try:
+        for index, file in enumerate(files):
+            started = time.monotonic()
+            data, pending = ahead or _read_ahead(file, source)
+            if LOOK_AHEAD and index + 1 < len(files):
+                ahead = _read_ahead(files[index + 1], source)
+            else:
+                ahead = None
+            if isinstance(data, OSError):
+                yield IngestOutcome(str(file), "error", f"cannot read: {data}", [], 0.0)
+                continue
+            try:
+                outcomes = ingest_bytes(
+                    data,
+                    name=str(file),
+                    source=source,
+                    owner=owner,
+                    user=user,
+                    item_id=_file_item_id(file),
+                    prefetched=pending,
+                )
+            finally:
+                if pending is not None:
+                    pending.discard()  # unused (input refused or replayed): free its worker
+            outcome = outcomes[0]
+            outcome.seconds = round(time.monotonic() - started, 3)
+            yield outcome
+    finally:
+        if ahead is not None and ahead[1] is not None:
+            ahead[1].discard()
+
+
+def _file_item_id(file: Path) -> str:
+    return f"file:{file.resolve()}"
+
+
+def _read_ahead(file: Path, source) -> tuple[bytes | OSError, sandbox.PendingParse | None]:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return exc, None
+    return data, _parse_ahead(data, file, source)
+
+
+def _parse_ahead(data: bytes, file: Path, source) -> sandbox.PendingParse | None:
+    """Start the sandboxed parse of a file the pipeline will reach next, on its stored blob
+    (content-addressed: the same path stage_extract would parse), with the same options.
+    Nothing is started for an input the pipeline will refuse or replay without parsing. An
+    optimisation only: any failure here leaves the file to the ordinary path."""
+    try:
+        if len(data) > settings.MAX_UPLOAD_BYTES:
+            return None
+        kind = detect.detect_kind(data)
+        if kind == "binary":
+            return None
+        key = _item_key(source, _file_item_id(file), "", str(file))
+        sha = sha256_bytes(data)
+        if selectors.ingestion_record_find(sha, key) is not None:
+            return None
+        storage.blob_put(data)
+        return sandbox.PendingParse(kind, storage.blob_path(sha), parser_options(str(file)))
+    except Exception:
+        logger.exception("look-ahead parse of %s not started", file)
+        return None
