@@ -177,7 +177,7 @@ def stage_ocr(ctx: Context) -> None:
         )
         path = storage.blob_path(ctx.stored_file.sha256)
         try:
-            ocr = sandbox.run_parser("ocr", path, _parser_options(ctx), limits)
+            ocr = sandbox.run_parser("ocr", path, {**_parser_options(ctx), "pages": pages}, limits)
         except sandbox.SandboxFailure as failure:
             ocr = {"status": "degraded", "message": f"OCR failed: {failure.reason}", "text": ""}
         layer_letters = sum(ch.isalpha() for ch in parsed.get("text", ""))

@@ -159,6 +159,13 @@ def ocr_available(languages: str) -> tuple[bool, str]:
     return True, ""
 
 
+def _ocr_jobs(options: dict) -> int:
+    """One single-threaded Tesseract (OMP_THREAD_LIMIT=1) per usable core, never more than
+    pages: Tesseract's own threads gain little and oversubscribe a shared machine."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(int(options.get("pages") or 1), cores or 1))
+
+
 def ocr_pdf(data: bytes, options: dict) -> dict:
     """Text of a scanned PDF via OCRmyPDF (Tesseract ``ara+fra+eng`` by default)."""
     languages = options.get("ocr_languages") or "ara+fra+eng"
@@ -172,7 +179,8 @@ def ocr_pdf(data: bytes, options: dict) -> dict:
         source.write_bytes(data)
         env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": tmp}
         command = [
-            "ocrmypdf", "--force-ocr", "-l", languages, "--jobs", "1", "--quiet",
+            "ocrmypdf", "--force-ocr", "-l", languages, "--jobs", str(_ocr_jobs(options)),
+            "--quiet",
             "--output-type", "none", "--sidecar", str(sidecar), "--optimize", "0",
             str(source), "-",
         ]  # fmt: skip
