@@ -211,6 +211,7 @@ def _parse_task(kind: str, path: str, options: dict, limits: Limits) -> tuple[st
         _task_limits(limits)
         data = Path(path).read_bytes()
         out = parser_for(kind)(data, {**options, "wall_seconds": limits.wall_seconds})
+        _prepare(out)
         own = resource.getrusage(resource.RUSAGE_SELF)
         tools = resource.getrusage(resource.RUSAGE_CHILDREN)  # ocrmypdf, tesseract, gs
         out["sandbox"] = {
@@ -227,6 +228,16 @@ def _parse_task(kind: str, path: str, options: dict, limits: Limits) -> tuple[st
     except BaseException as exc:  # noqa: BLE001 - any parser failure is this input's outcome
         message = ("error", _one_line(f"{type(exc).__name__}: {exc}"))
     return (*message, _resident_mb())
+
+
+def _prepare(out: dict) -> None:
+    """Normalise the text and compute its signature here, on the worker's core (see
+    ingestion.prepare); an optimisation only, so a failure just leaves it to the pipeline."""
+    from migralex.ingestion.prepare import prepare
+
+    if out.get("entries") is None and out.get("text") and not out.get("needs_ocr"):
+        with contextlib.suppress(Exception):  # the pipeline computes it again
+            out["prepared"] = prepare(out["text"])
 
 
 def _cpu_seconds() -> float:

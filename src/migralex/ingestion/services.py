@@ -223,6 +223,7 @@ def _units_of(ctx: Context) -> list[Unit]:
             metadata=metadata,
             source_url=ctx.source_url,
             item_id=parsed.get("item_id") or ctx.item_id,
+            prepared=parsed.pop("prepared", None),
         )
     ]
 

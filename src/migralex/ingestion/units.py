@@ -24,7 +24,7 @@ from migralex.documents.services import (
     relation_add,
     version_add,
 )
-from migralex.ingestion import dedup, hooks, selectors
+from migralex.ingestion import dedup, hooks, prepare, selectors
 from migralex.ingestion.models import MinHashBand
 from migralex.ingestion.pipeline import Context
 
@@ -44,6 +44,8 @@ class Unit:
     text: str = ""
     language: str = ""
     signature: np.ndarray | None = None
+    signature_ready: bool = False  # computed (None then means: too short to have one)
+    prepared: dict | None = None  # ingestion.prepare's result from the parser worker
     document: Document | None = None  # the known item this unit is a new content of
     duplicate_of: Version | None = None  # exact duplicate: nothing new is stored
     near_duplicate: tuple[int, float] | None = None
@@ -56,8 +58,15 @@ class Unit:
 def stage_normalise(ctx: Context, unit: Unit) -> None:
     """Reads ``unit.raw_text``; writes ``unit.text`` (clean) and the repaired-glitch count."""
     with processing_stage(ctx.run_id, "normalise", stored_file=ctx.stored_file) as outcome:
-        _, repaired = repair_pdf_glitches(unit.raw_text)
-        unit.text = clean(unit.raw_text)
+        prepared = prepare.prepared_for(unit.raw_text, unit.prepared)
+        if prepared is not None:  # computed by the parser worker from this very text
+            unit.text, repaired = prepared["text"], prepared["repaired"]
+            unit.signature = dedup.signature_from_bytes(prepared["signature"])
+            unit.signature_ready = True
+        else:
+            _, repaired = repair_pdf_glitches(unit.raw_text)
+            unit.text = clean(unit.raw_text)
+        unit.prepared = None
         unit.title = " ".join(clean(unit.title).split())[:1000]
         if repaired:
             unit.metadata["glitches_repaired"] = repaired
@@ -72,7 +81,8 @@ def stage_deduplicate(ctx: Context, unit: Unit) -> None:
     ``unit.duplicate_of`` (exact) or ``unit.near_duplicate``, and ``unit.signature``."""
     with processing_stage(ctx.run_id, "deduplicate", stored_file=ctx.stored_file) as outcome:
         unit.document = selectors.document_for_item(ctx.source, unit.item_id, unit.source_url)
-        unit.signature = dedup.signature(unit.text)
+        if not unit.signature_ready:
+            unit.signature, unit.signature_ready = dedup.signature(unit.text), True
         if unit.document is not None:
             outcome["document"] = unit.document
             outcome["message"] = f"known item: document {unit.document.pk}"

@@ -65,6 +65,7 @@ REGISTRY: dict[str, str] = {
 # Imported once by the sandbox's fork server so each parse forks a warm process.
 PRELOAD = [
     *sorted({target.split(":")[0] for target in REGISTRY.values()}),
+    "migralex.ingestion.prepare",
     "migralex.ingestion.parsers.warm",
 ]
 
