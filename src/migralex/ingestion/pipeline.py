@@ -86,7 +86,7 @@ class Context:
     stored_file: StoredFile | None = None
     kind: str = ""
     parsed: dict = field(default_factory=dict)
-    known_input: bool = False
+    item_key: str = ""  # identity of the item for IngestionRecord (services._item_key)
     # A parse of these bytes already started (ingest_path's look-ahead); used when it matches.
     prefetched: sandbox.PendingParse | None = None
     started: float = field(default_factory=time.monotonic)

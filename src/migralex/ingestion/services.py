@@ -95,14 +95,11 @@ def ingest_bytes(
         depth=depth,
         prefetched=prefetched,
     )
-    key = _item_key(source, item_id, source_url, name)
+    key = ctx.item_key = _item_key(source, item_id, source_url, name)
     sha = sha256_bytes(data)
     previous = selectors.ingestion_record_find(sha, key)
     if previous is not None and (previous.status in _REPLAYED or previous.status == "rejected"):
         return [_replay(ctx, previous)]
-    # Another input of the same item seen before (a feed re-fetched): an identical text is then
-    # "unchanged"; the same item arriving as a new input (another file) is a "duplicate".
-    ctx.known_input = IngestionRecord.objects.filter(item_key=key).exists()
     children: list[IngestOutcome] = []
     try:
         stage_store(ctx)
@@ -139,7 +136,7 @@ def ingest_bytes(
         documents=documents,
         seconds=round(time.monotonic() - ctx.started, 3),
     )
-    _record(ctx, sha, key, outcome)
+    _record(ctx, sha, key, outcome, known=previous is not None)
     return [outcome, *children]
 
 
@@ -162,7 +159,7 @@ def _replay(ctx: Context, previous: IngestionRecord) -> IngestOutcome:
     )
 
 
-def _record(ctx: Context, sha: str, key: str, outcome: IngestOutcome) -> None:
+def _record(ctx: Context, sha: str, key: str, outcome: IngestOutcome, known: bool) -> None:
     values = {
         "stored_file": ctx.stored_file,
         "source": ctx.source,
@@ -174,7 +171,10 @@ def _record(ctx: Context, sha: str, key: str, outcome: IngestOutcome) -> None:
     }
     try:
         with transaction.atomic():
-            IngestionRecord.objects.update_or_create(sha256=sha, item_key=key, defaults=values)
+            if known:
+                IngestionRecord.objects.update_or_create(sha256=sha, item_key=key, defaults=values)
+            else:  # looked up when this input began: create without asking again
+                IngestionRecord.objects.create(sha256=sha, item_key=key, **values)
     except IntegrityError:  # a concurrent worker recorded the same input first
         IngestionRecord.objects.filter(sha256=sha, item_key=key).update(**values)
 
@@ -253,7 +253,11 @@ def _summarise(
     parsed = ctx.parsed
     parts = [parsed.get("message") or ""]
     if statuses and all(s == "unchanged" for s in statuses):
-        status = "unchanged" if ctx.known_input else "duplicate"
+        # Another input of the same item seen before (a feed re-fetched): an identical text is
+        # "unchanged"; the same item arriving as a new input (another file) is a "duplicate".
+        # Asked only here (rare), not for every input; this input is recorded after this.
+        known_input = IngestionRecord.objects.filter(item_key=ctx.item_key).exists()
+        status = "unchanged" if known_input else "duplicate"
     elif statuses and all(s in ("duplicate", "unchanged") for s in statuses):
         status = "duplicate"
     else:
