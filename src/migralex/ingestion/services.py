@@ -276,7 +276,8 @@ def _summarise(
 
 def ingest_path(path, *, source=None, owner=None, user=None) -> Iterator[IngestOutcome]:
     """Ingest a file, or every file under a folder (recursively, sorted); one outcome per
-    file (its members' documents included)."""
+    file (its members' documents included). Index commits are batched (indexing_deferred)
+    and the next file is parsed while the current one is finished (``LOOK_AHEAD``)."""
     root = Path(path)
     files = [root] if not root.is_dir() else sorted(p for p in root.rglob("*") if p.is_file())
     with indexing_deferred():
