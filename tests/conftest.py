@@ -25,6 +25,22 @@ def _data_dir(settings, tmp_path):
     return settings.DATA_DIR
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connections_open():
+    """Tests that call the WSGI application directly (schemathesis) must not have Django close
+    the test database connection around each request, as Django's own test client prevents
+    during its requests (and reconnects after: hence per test, not per session): on a real
+    database file that would close the connection inside the test's transaction."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.fixture
 def corpora() -> Path:
     if not CORPORA.is_dir():
