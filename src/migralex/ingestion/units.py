@@ -173,47 +173,57 @@ def _save(ctx: Context, unit: Unit) -> None:
             outcome["status"] = StageStatus.SKIPPED
             outcome["message"] = unit.message + " (linked, not stored twice)"
             return
-        with transaction.atomic():
-            created_document = unit.document is None
-            if created_document:
-                unit.document = _document_create(ctx, unit)
-            result = version_add(
-                unit.document,
-                unit.raw_text,
-                file=ctx.stored_file,
-                normalized_text=unit.text,
-                html=unit.html,
-                language=unit.language,
-                metadata=unit.metadata,
-                source_url=unit.source_url or ctx.source_url,
-                fetched_at=ctx.fetched_at,
-                minhash=dedup.signature_bytes(unit.signature),
-            )
-            outcome["document"] = unit.document
-            if not result.created:
-                unit.status = "unchanged"
-                unit.message = f"same content as the current version of document {unit.document.pk}"
-                outcome["status"] = StageStatus.SKIPPED
-                outcome["message"] = unit.message
-                return
-            unit.version = result.version
-            if unit.signature is not None:
-                MinHashBand.objects.bulk_create(
-                    MinHashBand(version=unit.version, document=unit.document, band=b, key=k)
-                    for b, k in dedup.band_keys(unit.signature)
-                )
-            if unit.near_duplicate and created_document:
-                target = _canonical(unit.near_duplicate[0])
-                relation_add(
+        created_document = unit.document is None
+        try:
+            with transaction.atomic():
+                if created_document:
+                    unit.document = _document_create(ctx, unit)
+                result = version_add(
                     unit.document,
-                    RelationType.DUPLICATE_OF,
-                    target=target,
-                    assigned_by=AssignmentSource.RULES,
+                    unit.raw_text,
+                    file=ctx.stored_file,
+                    normalized_text=unit.text,
+                    html=unit.html,
+                    language=unit.language,
+                    metadata=unit.metadata,
+                    source_url=unit.source_url or ctx.source_url,
+                    fetched_at=ctx.fetched_at,
+                    minhash=dedup.signature_bytes(unit.signature),
                 )
-                unit.message = (
-                    f"near duplicate of document {target.pk} "
-                    f"(similarity {unit.near_duplicate[1]:.2f}), linked"
-                )
+                outcome["document"] = unit.document
+                if not result.created:
+                    unit.status = "unchanged"
+                    unit.message = (
+                        f"same content as the current version of document {unit.document.pk}"
+                    )
+                    outcome["status"] = StageStatus.SKIPPED
+                    outcome["message"] = unit.message
+                    return
+                unit.version = result.version
+                if unit.signature is not None:
+                    MinHashBand.objects.bulk_create(
+                        MinHashBand(version=unit.version, document=unit.document, band=b, key=k)
+                        for b, k in dedup.band_keys(unit.signature)
+                    )
+                if unit.near_duplicate and created_document:
+                    target = _canonical(unit.near_duplicate[0])
+                    relation_add(
+                        unit.document,
+                        RelationType.DUPLICATE_OF,
+                        target=target,
+                        assigned_by=AssignmentSource.RULES,
+                    )
+                    unit.message = (
+                        f"near duplicate of document {target.pk} "
+                        f"(similarity {unit.near_duplicate[1]:.2f}), linked"
+                    )
+        except BaseException:
+            if created_document:
+                # Rolled back with the transaction: log entries must not point at it
+                # (PostgreSQL refuses the dangling reference at commit).
+                unit.document = None
+                outcome.pop("document", None)
+            raise
         if not created_document:
             unit.message = f"new version {unit.version.number} of document {unit.document.pk}"
         elif not unit.message:
