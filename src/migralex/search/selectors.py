@@ -5,6 +5,8 @@ expressed as index terms so that the index filters, instead of post-filtering hi
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 
 from django.db.models import Prefetch, QuerySet
 
@@ -70,6 +72,31 @@ def document_date(document: Document) -> dt.date | None:
     return document.date_published or document.date_signed or document.gazette_date
 
 
+# A version's text never changes, so its analysed terms can be reused: the alert percolator
+# builds the same record right after the index stage did (ingestion.hooks.AFTER_VERSION), and
+# must not analyse the text a second time. Bounded.
+_TERMS_CACHE_MAX = 64
+_terms_cache: OrderedDict[tuple[int, str, int], list[str]] = OrderedDict()
+_terms_lock = threading.Lock()
+
+
+def version_text_terms(version_id: int, text: str, lang: str) -> list[str]:
+    """Index terms of a version's (already clean) text, remembered for the last versions."""
+    # The text's hash too: ids are reused by another database (tests, a restored backup).
+    key = (version_id, lang, hash(text))
+    with _terms_lock:
+        terms = _terms_cache.get(key)
+        if terms is not None:
+            _terms_cache.move_to_end(key)
+            return terms
+    terms = text_terms(text, lang, cleaned=True)
+    with _terms_lock:
+        _terms_cache[key] = terms
+        while len(_terms_cache) > _TERMS_CACHE_MAX:
+            _terms_cache.popitem(last=False)
+    return terms
+
+
 def index_record_for(document: Document) -> IndexRecord:
     """What the index holds for ``document`` (its current version's text and its metadata)."""
     version = document.current_version
@@ -87,7 +114,9 @@ def index_record_for(document: Document) -> IndexRecord:
     title_terms: list[str] = []
     for title, title_lang in titles:
         title_terms.extend(text_terms(title, title_lang))
-    body_terms = title_terms + text_terms(text, lang, cleaned=True)
+    body_terms = (
+        title_terms + version_text_terms(version.pk, text, lang) if version else title_terms
+    )
     links = list(document.theme_links.all())
     themes = sorted({link.theme_id for link in links})
     groups = sorted({link.theme.group for link in links})
