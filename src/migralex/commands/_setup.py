@@ -36,6 +36,13 @@ def initialise(
     call_command("migrate", interactive=False, verbosity=0)
     report = reference_data_load()
     say("Reference data: " + ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())))
+    # The database is the source of truth: index what is missing (reference data on a first
+    # run, anything an interrupted run left behind) and drop what should not be there.
+    from migralex.search.services import index_check
+
+    drift = index_check(quick=True)
+    if not drift.ok:
+        say(f"Search index: {len(drift.missing)} document(s) indexed, {len(drift.extra)} removed")
     if demo:
         from migralex.sources.demo import demo_sources_install
 

@@ -20,7 +20,7 @@ def _resolve(target: str):
 
 def _make_task(schedule: Schedule):
     def run() -> None:
-        _resolve(schedule.target)()
+        _resolve(schedule.target)(**dict(schedule.kwargs))
 
     run.__name__ = f"scheduled_{schedule.name.replace('-', '_')}"
     cron = crontab(minute=schedule.minute, hour=schedule.hour, day_of_week=schedule.day_of_week)

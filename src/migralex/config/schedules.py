@@ -12,10 +12,11 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Schedule:
     name: str
-    target: str  # "module:function", called with no arguments
+    target: str  # "module:function"
     minute: str = "*"
     hour: str = "*"
     day_of_week: str = "*"
+    kwargs: tuple[tuple[str, object], ...] = ()  # keyword arguments of the call
 
 
 SCHEDULES: list[Schedule] = [
@@ -25,4 +26,15 @@ SCHEDULES: list[Schedule] = [
     Schedule("dashboard-counts", "migralex.web.counts:dashboard_counts_refresh_all", minute="*/5"),
     # Alerts: digests at each user's hour, retries of pending e-mails/webhooks, missed matches.
     Schedule("alerts-tick", "migralex.alerts.services:alerts_tick", minute="*/5"),
+    # Search index drift (the database is the source of truth): a cheap check every hour that
+    # repairs what it finds, and the full per-document comparison once a night.
+    Schedule(
+        "search-index-check",
+        "migralex.search.services:index_check",
+        minute="17",
+        kwargs=(("quick", True),),
+    ),
+    Schedule(
+        "search-index-full-check", "migralex.search.services:index_check", minute="40", hour="3"
+    ),
 ]
