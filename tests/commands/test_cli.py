@@ -61,6 +61,10 @@ def test_init_is_idempotent_and_creates_one_admin(capsys, monkeypatch):
     assert "Administrator created" not in capsys.readouterr().out
     assert (Theme.objects.count(), Document.objects.count(), User.objects.count()) == counts
     assert User.objects.get().is_superuser
+    # init leaves the reference texts searchable (the index is repaired from the database).
+    from migralex.search.services import search
+
+    assert search("travail domestique").count > 0
 
 
 @pytest.mark.django_db(transaction=True)
