@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from migralex.ingestion.pdfgen import text_pdf
+
 _WORDS = [
     "travailleurs",
     "migrants",
@@ -101,38 +103,9 @@ def html_page(rng: random.Random, i: int) -> bytes:
 
 def _make_pdf(rng: random.Random, pages: int) -> bytes:
     """A text PDF with Helvetica pages of generated French (WinAnsi) lines."""
-    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>"]
-    font_id = 3 + 2 * pages
-    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
-    for i in range(pages):
-        lines = [
-            " ".join(rng.choice(_WORDS) for _ in range(10)).encode("cp1252", "replace")
-            for _ in range(45)
-        ]
-        stream = b"BT /F1 10 Tf 14 TL 40 800 Td " + b" ".join(b"(" + ln + b") '" for ln in lines)
-        stream += b" ET"
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
-            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    objects.append(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    return text_pdf(
+        [[" ".join(rng.choice(_WORDS) for _ in range(10)) for _ in range(45)] for _ in range(pages)]
     )
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
 
 
 def scanned_pdf(rng: random.Random, pages: int) -> bytes:
