@@ -157,3 +157,26 @@ def test_threaded_cycle_polls_every_source_and_records_each_failure(settings):
     failed = Source.objects.get(pk=sources[-1].pk)
     assert failed.consecutive_failures == 1 and "ConnectFailed" in failed.last_error
     assert failed.poll_records.get().status == "error"
+
+
+@pytest.mark.django_db
+def test_old_poll_records_are_pruned_and_recent_ones_kept(settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from migralex.sources.models import PollRecord
+    from migralex.sources.services import poll_records_prune
+
+    settings.SOURCE_POLL_HISTORY_DAYS = 30
+    source = SourceFactory()
+    now = timezone.now()
+    old = PollRecord.objects.create(
+        source=source, started_at=now - dt.timedelta(days=31), status="error"
+    )
+    recent = PollRecord.objects.create(
+        source=source, started_at=now - dt.timedelta(days=29), status="changed"
+    )
+    assert poll_records_prune() == 1
+    assert not PollRecord.objects.filter(pk=old.pk).exists()
+    assert PollRecord.objects.filter(pk=recent.pk).exists()

@@ -22,6 +22,10 @@ class Schedule:
 SCHEDULES: list[Schedule] = [
     # Poll the sources that are due; each source keeps its own interval, this only wakes up.
     Schedule("poll-due-sources", "migralex.sources.services:sources_poll_due", minute="*"),
+    # Keep the poll history bounded (MIGRALEX_POLL_HISTORY_DAYS).
+    Schedule(
+        "poll-records-prune", "migralex.sources.services:poll_records_prune", minute="25", hour="4"
+    ),
     # Recount the dashboard (catches deletions, edits and the week rolling over; see web/counts).
     Schedule("dashboard-counts", "migralex.web.counts:dashboard_counts_refresh_all", minute="*/5"),
     # Alerts: digests at each user's hour, retries of pending e-mails/webhooks, missed matches.

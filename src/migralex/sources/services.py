@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from migralex.common.http import clients_close, url_check
-from migralex.sources.models import Source
+from migralex.sources.models import PollRecord, Source
 from migralex.sources.polling import Sink, source_poll
 
 logger = logging.getLogger(__name__)
@@ -86,6 +86,15 @@ def sources_poll_due() -> int:
 
 class SourceError(ValueError):
     """A source that cannot be added, with a readable reason."""
+
+
+def poll_records_prune(days: int | None = None) -> int:
+    """Delete the poll records (changes and failures) older than ``days`` (default
+    ``SOURCE_POLL_HISTORY_DAYS``); the sources' own counters and the snapshots are kept."""
+    days = settings.SOURCE_POLL_HISTORY_DAYS if days is None else days
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    deleted, _ = PollRecord.objects.filter(started_at__lt=cutoff).delete()
+    return deleted
 
 
 def source_kind_detect(url: str) -> str:

@@ -169,6 +169,8 @@ SOURCE_POLL_WORKERS = env_int("MIGRALEX_POLL_WORKERS", 8, minimum=1)
 SOURCE_HOST_CONCURRENCY = env_int("MIGRALEX_POLL_HOST_CONCURRENCY", 2, minimum=1)
 SOURCE_HOST_DELAY_SECONDS = env_float("MIGRALEX_POLL_HOST_DELAY", 1.0)
 SOURCE_FAILURE_NOTIFY_AFTER = env_int("MIGRALEX_SOURCE_FAILURE_NOTIFY", 3, minimum=1)
+# How long the history of each poll that changed or failed is kept (the health page, the API).
+SOURCE_POLL_HISTORY_DAYS = env_int("MIGRALEX_POLL_HISTORY_DAYS", 180, minimum=1)
 # Folders a "watched folder" source may read besides the data dir (an administrator's choice).
 SOURCE_FOLDER_ROOTS = env_list("MIGRALEX_WATCH_DIRS", [])
 
