@@ -64,3 +64,12 @@ def test_security_headers(client):
     response = client.get("/fr/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_alerts_link_for_signed_in_users_only(client):
+    from tests.factories import UserFactory
+
+    assert b"/ar/alerts/" not in client.get("/ar/").content
+    client.force_login(UserFactory())
+    html = client.get("/ar/").content.decode()
+    assert '<a href="/ar/alerts/">التنبيهات</a>' in html

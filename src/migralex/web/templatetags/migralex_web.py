@@ -45,7 +45,11 @@ def _nav_urls(lang: str) -> dict[str, str]:
         return {
             name: reverse(f"web:{name}")
             for name in ("home", "search", "sources", "upload", "login", "logout")
-        } | {"api": reverse("api-docs"), "set_language": reverse("set_language")}
+        } | {
+            "api": reverse("api-docs"),
+            "set_language": reverse("set_language"),
+            "alerts": reverse("alerts:list"),
+        }
 
 
 NAV = (
@@ -53,8 +57,10 @@ NAV = (
     ("search", gettext_lazy("Search")),
     ("sources", gettext_lazy("Sources")),
     ("upload", gettext_lazy("Upload")),
+    ("alerts", gettext_lazy("Alerts")),
     ("api", gettext_lazy("API")),
 )
+SIGNED_IN_ONLY = {"alerts"}
 
 
 @register.simple_tag(takes_context=True)
@@ -70,7 +76,8 @@ def site_header(context) -> str:
         (
             (urls[name], mark_safe(' aria-current="page"') if name == current else "", label)
             for name, label in NAV
-            if name != "upload" or _can_upload(user)
+            if (name != "upload" or _can_upload(user))
+            and (name not in SIGNED_IN_ONLY or (user is not None and user.is_authenticated))
         ),
     )
     csrf = format_html(
