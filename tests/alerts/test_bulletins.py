@@ -113,3 +113,18 @@ def test_double_opt_in_and_sending(smtp, bulletin):
     # The archive is searchable, comments included.
     assert list(selectors.bulletins("réfugiés")) == [bulletin]
     assert list(selectors.bulletins("inexistant")) == []
+
+
+def test_leaving_a_list_from_the_link(smtp):
+    mailing_list = bulletins.mailing_list_create("Liste", language="fr")
+    member = bulletins.list_member_subscribe(mailing_list, "membre@example.org")
+    path = f"/a/leave/{member.token}/"
+    client = Client(enforce_csrf_checks=True)
+    assert client.get(path).status_code == 200  # a link preview changes nothing
+    member.refresh_from_db()
+    assert member.status == ListMember.Status.PENDING
+    assert client.post(path).status_code == 200  # no CSRF token needed: the token is the key
+    member.refresh_from_db()
+    assert member.status == ListMember.Status.UNSUBSCRIBED
+    assert client.get("/a/leave/not-a-token/").status_code == 404
+    assert client.post("/a/leave/not-a-token/").status_code == 404

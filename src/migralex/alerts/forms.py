@@ -43,6 +43,21 @@ class SavedSearchForm(forms.Form):
         label=_("Webhook address"), required=False, max_length=1000, assume_scheme="https"
     )
 
+    def settings(self) -> dict:
+        """The delivery settings the create and edit services both take."""
+        data = self.cleaned_data
+        return {
+            key: data[key]
+            for key in (
+                "frequency",
+                "by_email",
+                "expand",
+                "webhook_url",
+                "digest_hour",
+                "digest_weekday",
+            )
+        }
+
     def filters_from(self, data) -> dict:
         """Filters posted as ``f_<name>`` fields (the search page's current facets)."""
         out = {}

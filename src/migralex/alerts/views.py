@@ -50,12 +50,7 @@ def alert_create(request):
             data["q"],
             form.filters_from(request.POST),
             name=data["name"],
-            frequency=data["frequency"],
-            by_email=data["by_email"],
-            expand=data["expand"],
-            webhook_url=data["webhook_url"],
-            digest_hour=data["digest_hour"],
-            digest_weekday=data["digest_weekday"],
+            **form.settings(),
         )
     except AlertError as exc:
         messages.error(request, str(exc))
@@ -121,12 +116,7 @@ def alert_edit(request, pk: int):
             saved,
             name=data["name"] or saved.name,
             query=data["q"],
-            frequency=data["frequency"],
-            by_email=data["by_email"],
-            expand=data["expand"],
-            digest_hour=data["digest_hour"],
-            digest_weekday=data["digest_weekday"],
-            webhook_url=data["webhook_url"],
+            **form.settings(),
         )
     except AlertError as exc:
         messages.error(request, str(exc))

@@ -16,42 +16,51 @@ from migralex.alerts import bulletins, services
 from migralex.alerts.models import ListMember, SavedSearch
 
 
+def _token_page(request, act, find, pages: tuple[str, str], name: str):
+    """GET shows what the link will do (``find(token)``); POST does it (``act(token)``) and
+    shows the result. An unknown token is a 404 either way."""
+    obj = act() if request.method == "POST" else find()
+    if obj is None:
+        raise Http404("unknown link")
+    confirm_page, done_page = pages
+    page = done_page if request.method == "POST" else confirm_page
+    return render(request, f"alerts/public/{page}.html", {name: obj})
+
+
+def _member(token: str):
+    return ListMember.objects.select_related("mailing_list").filter(token=token).first()
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
-    if request.method == "POST":
-        saved = services.saved_search_unsubscribe(token)
-        if saved is None:
-            raise Http404("unknown link")
-        return render(request, "alerts/public/unsubscribed.html", {"saved": saved})
-    saved = SavedSearch.objects.filter(unsubscribe_token=token).first()
-    if saved is None:
-        raise Http404("unknown link")
-    return render(request, "alerts/public/unsubscribe.html", {"saved": saved})
+    return _token_page(
+        request,
+        lambda: services.saved_search_unsubscribe(token),
+        lambda: SavedSearch.objects.filter(unsubscribe_token=token).first(),
+        ("unsubscribe", "unsubscribed"),
+        "saved",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def list_confirm(request, token: str):
-    if request.method == "POST":
-        member = bulletins.list_member_confirm(token)
-        if member is None:
-            raise Http404("unknown link")
-        return render(request, "alerts/public/confirmed.html", {"member": member})
-    member = ListMember.objects.select_related("mailing_list").filter(token=token).first()
-    if member is None:
-        raise Http404("unknown link")
-    return render(request, "alerts/public/confirm.html", {"member": member})
+    return _token_page(
+        request,
+        lambda: bulletins.list_member_confirm(token),
+        lambda: _member(token),
+        ("confirm", "confirmed"),
+        "member",
+    )
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def list_leave(request, token: str):
-    if request.method == "POST":
-        member = bulletins.list_member_leave(token)
-        if member is None:
-            raise Http404("unknown link")
-        return render(request, "alerts/public/left.html", {"member": member})
-    member = ListMember.objects.select_related("mailing_list").filter(token=token).first()
-    if member is None:
-        raise Http404("unknown link")
-    return render(request, "alerts/public/leave.html", {"member": member})
+    return _token_page(
+        request,
+        lambda: bulletins.list_member_leave(token),
+        lambda: _member(token),
+        ("leave", "left"),
+        "member",
+    )
