@@ -3,10 +3,7 @@ right-to-left, en). Shared by e-mails, feeds, webhooks and bulletins."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -14,6 +11,7 @@ from django.utils import translation
 
 from migralex.documents.choices import DocType
 from migralex.documents.models import Document, Version
+from migralex.knowledge.reference_data import country_label
 
 LANGS = ("fr", "ar", "en")
 SNIPPET_CHARS = 280
@@ -21,16 +19,6 @@ SNIPPET_CHARS = 280
 
 def reader_language(lang: str | None) -> str:
     return lang if lang in LANGS else settings.LANGUAGE_CODE
-
-
-@lru_cache(maxsize=1)
-def _country_labels() -> dict[str, dict[str, str]]:
-    text = resources.files("migralex.data").joinpath("thesaurus/countries.toml").read_text("utf-8")
-    return {c["code"]: c.get("label", {}) for c in tomllib.loads(text).get("country", [])}
-
-
-def country_label(code: str, lang: str) -> str:
-    return _country_labels().get(code, {}).get(lang) or code
 
 
 def site_url(path: str) -> str:

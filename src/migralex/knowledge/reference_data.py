@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -58,6 +59,17 @@ def thesaurus_load(report: LoadReport) -> None:
             },
         )
         report.add("themes")
+
+
+@lru_cache(maxsize=1)
+def country_labels() -> dict[str, dict[str, str]]:
+    """{code: {"fr", "ar", "en"}} from the thesaurus' country list."""
+    return {c["code"]: c.get("label", {}) for c in read_toml("thesaurus/countries.toml")["country"]}
+
+
+def country_label(code: str, lang: str) -> str:
+    """A country code's name in ``lang`` (the code itself when unknown)."""
+    return country_labels().get(code, {}).get(lang) or code
 
 
 def theme_groups() -> list[dict]:

@@ -7,26 +7,16 @@ from functools import lru_cache
 
 from migralex.documents.choices import DocType, LegalStatus
 from migralex.documents.models import Theme
-from migralex.knowledge.reference_data import theme_groups
+from migralex.knowledge.reference_data import (
+    country_label,  # noqa: F401 (the thesaurus' names)
+    theme_groups,
+)
 
-COUNTRY_NAMES = {
-    "MA": {"fr": "Maroc", "en": "Morocco", "ar": "المغرب"},
-    "TN": {"fr": "Tunisie", "en": "Tunisia", "ar": "تونس"},
-    "LY": {"fr": "Libye", "en": "Libya", "ar": "ليبيا"},
-    "EG": {"fr": "Égypte", "en": "Egypt", "ar": "مصر"},
-    "DZ": {"fr": "Algérie", "en": "Algeria", "ar": "الجزائر"},
-    "MR": {"fr": "Mauritanie", "en": "Mauritania", "ar": "موريتانيا"},
-    "INT": {"fr": "International", "en": "International", "ar": "دولي"},
-}
 LANGUAGE_NAMES = {
     "fr": {"fr": "français", "en": "French", "ar": "الفرنسية"},
     "ar": {"fr": "arabe", "en": "Arabic", "ar": "العربية"},
     "en": {"fr": "anglais", "en": "English", "ar": "الإنجليزية"},
 }
-
-
-def country_label(code: str, lang: str) -> str:
-    return COUNTRY_NAMES.get(code, {}).get(lang, code)
 
 
 def language_label(code: str, lang: str) -> str:
