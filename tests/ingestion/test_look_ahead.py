@@ -40,13 +40,15 @@ def inbox(tmp_path):
 def test_each_parsed_file_uses_the_parse_started_ahead(inbox, started, monkeypatch):
     direct = []
     monkeypatch.setattr(sandbox, "run_parser", lambda *a, **kw: direct.append(a))
+    monkeypatch.setattr(services, "LOOK_AHEAD", 2)
     outcomes, under_way = [], []
     for outcome in ingest_path(inbox):
         outcomes.append(outcome)
         under_way.append(len(started))
     assert [o.status for o in outcomes] == ["ok", "ok", "rejected", "ok"]
-    # The next file's parse was started before the current file's outcome (none for c.bin).
-    assert under_way == [2, 2, 3, 3]
+    # The next two files' parses were started before the current file's outcome (none for
+    # c.bin): a.html's outcome came with a.html and b.txt started, b.txt's with d.txt too.
+    assert under_way == [2, 3, 3, 3]
     assert direct == []  # every parse came from the look-ahead, none was run twice
     parsed = {p.path for p in started}
     stored = {str(storage.blob_path(v.file.sha256)) for v in Version.objects.all()}

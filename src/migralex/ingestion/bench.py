@@ -83,7 +83,7 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--no-look-ahead",
         action="store_true",
-        help="ingest_path parses each file only when it reaches it (for comparison)",
+        help="ingest_path parses each file only when it reaches it, none ahead (for comparison)",
     )
 
 
@@ -239,7 +239,8 @@ def _measure(args, rng: random.Random) -> dict:
             (folder / f"page-{i:05d}.html").write_bytes(html_page(rng, i))
         stages: dict[str, float] = {}
         load = os.getloadavg()[0]
-        services.LOOK_AHEAD = not args.no_look_ahead
+        if args.no_look_ahead:
+            services.LOOK_AHEAD = 0
         parse_cpu = sum(cpu)
         own = resource.getrusage(resource.RUSAGE_SELF)
         with _stage_clock(stages):

@@ -129,7 +129,22 @@ def _parser_options(ctx: Context) -> dict:
 
 
 def parser_options(name: str, source_url: str = "") -> dict:
-    return {"name": name, "source_url": source_url, "ocr_languages": settings.OCR_LANGUAGES}
+    return {
+        "name": name,
+        "source_url": source_url,
+        "ocr_languages": settings.OCR_LANGUAGES,
+        "analysis_model": _analysis_model(),
+    }
+
+
+def _analysis_model() -> str | None:
+    """The analysis model's folder: the parser worker analyses the text with the same model
+    (ingestion.prepare). None without the analysis app: the worker then does not analyse."""
+    try:
+        from migralex.analysis.model import model_dir
+    except ImportError:
+        return None
+    return str(model_dir())
 
 
 def stage_extract(ctx: Context) -> None:

@@ -211,7 +211,7 @@ def _parse_task(kind: str, path: str, options: dict, limits: Limits) -> tuple[st
         _task_limits(limits)
         data = Path(path).read_bytes()
         out = parser_for(kind)(data, {**options, "wall_seconds": limits.wall_seconds})
-        _prepare(out)
+        _prepare(out, options)
         own = resource.getrusage(resource.RUSAGE_SELF)
         tools = resource.getrusage(resource.RUSAGE_CHILDREN)  # ocrmypdf, tesseract, gs
         out["sandbox"] = {
@@ -230,14 +230,25 @@ def _parse_task(kind: str, path: str, options: dict, limits: Limits) -> tuple[st
     return (*message, _resident_mb())
 
 
-def _prepare(out: dict) -> None:
-    """Normalise the text and compute its signature here, on the worker's core (see
-    ingestion.prepare); an optimisation only, so a failure just leaves it to the pipeline."""
-    from migralex.ingestion.prepare import prepare
+def _prepare(out: dict, options: dict) -> None:
+    """Normalise the text, compute its signature and, when the options name the analysis
+    model, its language and analysis here, on the worker's core (see ingestion.prepare); an
+    optimisation only, so a failure just leaves it to the pipeline."""
+    from migralex.ingestion.prepare import analysed, prepare
 
     if out.get("entries") is None and out.get("text") and not out.get("needs_ocr"):
-        with contextlib.suppress(Exception):  # the pipeline computes it again
-            out["prepared"] = prepare(out["text"])
+        with contextlib.suppress(Exception):  # the pipeline computes what is missing again
+            out["prepared"] = prepared = prepare(out["text"])
+            if options.get("analysis_model"):
+                prepared.update(
+                    analysed(
+                        prepared,
+                        out["text"],
+                        out.get("title") or "",
+                        options.get("name") or "",
+                        options["analysis_model"],
+                    )
+                )
 
 
 def _cpu_seconds() -> float:
@@ -311,17 +322,19 @@ class PendingParse:
         try:
             while True:
                 remaining = self._deadline - time.monotonic()
-                if remaining <= 0:
-                    raise SandboxFailure(
-                        "rejected",
-                        f"resource limit: parser still running after {limits.wall_seconds} s",
-                    )
-                if worker.conn.poll(min(remaining, 1.0)):
+                # A result already sent counts even when collected late (a parse started
+                # ahead is collected only when the pipeline reaches its file).
+                if worker.conn.poll(min(max(remaining, 0.0), 1.0)):
                     try:
                         message = worker.conn.recv()
                     except (EOFError, OSError):
                         message = None
                     break
+                if remaining <= 0:
+                    raise SandboxFailure(
+                        "rejected",
+                        f"resource limit: parser still running after {limits.wall_seconds} s",
+                    )
                 if not worker.process.is_alive() and not worker.conn.poll(0):
                     break
         finally:

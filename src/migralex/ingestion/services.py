@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -42,7 +43,7 @@ from migralex.ingestion.units import Unit, indexing_deferred, unit_process
 logger = logging.getLogger(__name__)
 MAX_DEPTH = 3  # archive in archive in archive: deeper nesting is refused
 _REPLAYED = {"ok", "degraded", "duplicate", "unchanged"}
-LOOK_AHEAD = True  # ingest_path parses the next file while it finishes the current one
+LOOK_AHEAD = 2  # files ingest_path parses ahead while it finishes the current one (0: none)
 
 
 @dataclass
@@ -277,7 +278,7 @@ def _summarise(
 def ingest_path(path, *, source=None, owner=None, user=None) -> Iterator[IngestOutcome]:
     """Ingest a file, or every file under a folder (recursively, sorted); one outcome per
     file (its members' documents included). Index commits are batched (indexing_deferred)
-    and the next file is parsed while the current one is finished (``LOOK_AHEAD``)."""
+    and the next files are parsed while the current one is finished (``LOOK_AHEAD``)."""
     root = Path(path)
     files = [root] if not root.is_dir() else sorted(p for p in root.rglob("*") if p.is_file())
     with indexing_deferred():
@@ -285,17 +286,18 @@ def ingest_path(path, *, source=None, owner=None, user=None) -> Iterator[IngestO
 
 
 def _ingest_files(files: list[Path], *, source, owner, user) -> Iterator[IngestOutcome]:
-    # One file of look-ahead: the next file's parse runs in a sandbox worker (on the other
-    # core) while this one is normalised, saved, analysed and indexed here.
-    ahead: tuple[bytes | OSError, sandbox.PendingParse | None] | None = None
+    # Look-ahead: the next LOOK_AHEAD files are read and parsed (and analysed, see
+    # ingestion.prepare) in sandbox workers, on the other core, while this process saves and
+    # indexes the current one. Two keep the workers busy: a worker's share of an HTML page
+    # (parse, normalise, analyse) costs about what this process's share does.
+    ahead: deque[tuple[bytes | OSError, sandbox.PendingParse | None]] = deque()
     try:
         for index, file in enumerate(files):
             started = time.monotonic()
-            data, pending = ahead or _read_ahead(file, source)
-            if LOOK_AHEAD and index + 1 < len(files):
-                ahead = _read_ahead(files[index + 1], source)
-            else:
-                ahead = None
+            wanted = min(len(files), index + 1 + int(LOOK_AHEAD))
+            while index + len(ahead) < wanted:
+                ahead.append(_read_ahead(files[index + len(ahead)], source))
+            data, pending = ahead.popleft()
             if isinstance(data, OSError):
                 yield IngestOutcome(str(file), "error", f"cannot read: {data}", [], 0.0)
                 continue
@@ -316,8 +318,9 @@ def _ingest_files(files: list[Path], *, source, owner, user) -> Iterator[IngestO
             outcome.seconds = round(time.monotonic() - started, 3)
             yield outcome
     finally:
-        if ahead is not None and ahead[1] is not None:
-            ahead[1].discard()
+        for _, pending in ahead:
+            if pending is not None:
+                pending.discard()
 
 
 def _file_item_id(file: Path) -> str:

@@ -66,8 +66,8 @@ def stage_normalise(ctx: Context, unit: Unit) -> None:
         else:
             _, repaired = repair_pdf_glitches(unit.raw_text)
             unit.text = clean(unit.raw_text)
-        unit.prepared = None
-        unit.title = " ".join(clean(unit.title).split())[:1000]
+        unit.prepared = prepared  # its language and analysis, checked where they are used
+        unit.title = prepare.unit_title(unit.title)
         if repaired:
             unit.metadata["glitches_repaired"] = repaired
         outcome["message"] = f"{len(unit.text)} characters; {repaired} glitches repaired"
@@ -108,7 +108,11 @@ def stage_deduplicate(ctx: Context, unit: Unit) -> None:
 def stage_language(ctx: Context, unit: Unit) -> None:
     """Reads ``unit.text``; writes ``unit.language`` (ISO 639-1 or empty)."""
     with processing_stage(ctx.run_id, "language", stored_file=ctx.stored_file) as outcome:
-        unit.language = detect_language(unit.text[:3000], unit.title) or ""
+        prepared = unit.prepared or {}
+        if "language" in prepared and prepared["title"] == unit.title:
+            unit.language = prepared["language"]  # the worker's, for this text and title
+        else:
+            unit.language = detect_language(unit.text[:3000], unit.title) or ""
         outcome["message"] = unit.language or "unknown"
 
 
@@ -233,9 +237,8 @@ def _save(ctx: Context, unit: Unit) -> None:
 
 def _document_create(ctx: Context, unit: Unit) -> Document:
     owner = ctx.owner or getattr(ctx.source, "owner", None) or organisation_default()
-    title = unit.title or _first_line(unit.text) or ctx.name.rsplit("/", 1)[-1] or "untitled"
     return Document.objects.create(
-        title=title[:1000],
+        title=prepare.document_title(unit.title, unit.text, ctx.name),
         doc_type=unit.doc_type,
         country=getattr(ctx.source, "country", "") or "",
         language=unit.language,
@@ -247,10 +250,6 @@ def _document_create(ctx: Context, unit: Unit) -> Document:
         source_item_id=unit.item_id[:500],
         parent=ctx.parent,
     )
-
-
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:300]
 
 
 def _note_alias(version: Version, ctx: Context) -> None:
@@ -275,7 +274,11 @@ def stage_analyse(ctx: Context, unit: Unit) -> None:
             outcome["message"] = f"analysis not available; language {unit.language or '?'}"
             return
         try:
-            found = analyse_version(unit.version)
+            found = _worker_analysis(unit)
+            if found is not None:
+                _analysis_apply(unit.version, found)
+            else:
+                found = analyse_version(unit.version)
         except Exception as exc:
             logger.exception("analysis failed for version %s", unit.version.pk)
             outcome["status"] = StageStatus.ERROR
@@ -286,6 +289,33 @@ def stage_analyse(ctx: Context, unit: Unit) -> None:
             unit.version.metadata["analysis"] = found
             Version.objects.filter(pk=unit.version.pk).update(metadata=unit.version.metadata)
         outcome["message"] = "done"
+
+
+def _worker_analysis(unit: Unit) -> dict | None:
+    """The parser worker's analysis (ingestion.prepare) when it is the one analyse_version
+    would compute: same text (the prepared one the version holds), same title."""
+    from migralex.analysis.services import _usable_title
+
+    prepared = unit.prepared or {}
+    if "analysis" not in prepared or unit.version.normalized_text != prepared["text"]:
+        return None
+    if prepared["analysis_title"] != _usable_title(unit.document.title):
+        return None
+    return prepared["analysis"]
+
+
+@transaction.atomic
+def _analysis_apply(version: Version, result: dict) -> None:
+    """What analysis.services.analyse_version does once it has analysed the text."""
+    from migralex.analysis.services import document_apply_analysis
+
+    version.metadata = {**(version.metadata or {}), "analysis": result}
+    update = ["metadata"]
+    if result.get("language") and not version.language:
+        version.language = result["language"]
+        update.append("language")
+    version.save(update_fields=update)
+    document_apply_analysis(version.document, result)
 
 
 _batch = threading.local()

@@ -2,7 +2,8 @@
 parser once on a tiny input, so the lazy initialisation of the libraries (trafilatura's
 settings and XPath compilation, charset tables, pdfium's library init) happens once in the
 server instead of in every forked child. Measured: a first HTML parse costs ~100 ms of CPU, the
-next ones ~4 ms. Failures are ignored: warming up is an optimisation, never a requirement."""
+next ones ~4 ms. The analysis the workers run after a parse is warmed up the same way.
+Failures are ignored: warming up is an optimisation, never a requirement."""
 
 from __future__ import annotations
 
@@ -35,6 +36,26 @@ def warm_up() -> None:
     ):
         try:
             parse(data, {})
+        except Exception:  # noqa: S112 - see module docstring
+            continue
+    _warm_analysis()
+
+
+def _warm_analysis() -> None:
+    """The analysis the workers run after a parse (ingestion.prepare): language detectors,
+    thesaurus indexes and the packaged model, loaded once here."""
+    from migralex.ingestion.prepare import analysed, prepare
+
+    try:
+        from migralex.analysis.model import PACKAGE_MODEL_DIR
+    except ImportError:
+        return
+    for title, text in (
+        ("Décret", "Décret n° 2-09-607 relatif au séjour des étrangers au Maroc. " * 5),
+        ("قانون", "قانون رقم 02.03 المتعلق بدخول وإقامة الأجانب بالمملكة المغربية. " * 5),
+    ):
+        try:
+            analysed(prepare(text), text, title, "", str(PACKAGE_MODEL_DIR))
         except Exception:  # noqa: S112 - see module docstring
             continue
 
