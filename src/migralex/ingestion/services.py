@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 from migralex.common import storage
 from migralex.common.hashing import sha256_bytes
 from migralex.documents.choices import DocType, StageStatus
-from migralex.documents.services import processing_log_record
+from migralex.documents.services import processing_log_batched, processing_log_record
 from migralex.ingestion import detect, sandbox, selectors
 from migralex.ingestion.models import IngestionRecord
 from migralex.ingestion.pipeline import (
@@ -96,8 +96,13 @@ def ingest_bytes(
         depth=depth,
         prefetched=prefetched,
     )
-    key = ctx.item_key = _item_key(source, item_id, source_url, name)
-    sha = sha256_bytes(data)
+    with processing_log_batched():  # this input's log entries in one INSERT
+        return _ingest(ctx)
+
+
+def _ingest(ctx: Context) -> list[IngestOutcome]:
+    key = ctx.item_key = _item_key(ctx.source, ctx.item_id, ctx.source_url, ctx.name)
+    sha = sha256_bytes(ctx.data)
     previous = selectors.ingestion_record_find(sha, key)
     if previous is not None and (previous.status in _REPLAYED or previous.status == "rejected"):
         return [_replay(ctx, previous)]
@@ -105,7 +110,7 @@ def ingest_bytes(
     try:
         stage_store(ctx)
         stage_detect(ctx)
-        if depth > MAX_DEPTH:
+        if ctx.depth > MAX_DEPTH:
             raise StageFailed("rejected", f"nested more than {MAX_DEPTH} containers deep")
         stage_extract(ctx)
         units = _units_of(ctx)
@@ -125,13 +130,13 @@ def ingest_bytes(
     except StageFailed as failure:
         status, message, documents = failure.outcome, failure.reason, []
     except Exception as exc:  # a bug or a database failure: this input fails, the run goes on
-        logger.exception("ingestion of %s failed", name)
+        logger.exception("ingestion of %s failed", ctx.name)
         status, message, documents = "error", f"{type(exc).__name__}: {exc}", []
         processing_log_record(
             ctx.run_id, "ingest", StageStatus.ERROR, message, stored_file=ctx.stored_file
         )
     outcome = IngestOutcome(
-        path=name,
+        path=ctx.name,
         status=status,
         message=" ".join(message.split())[:1000],
         documents=documents,

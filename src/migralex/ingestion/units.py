@@ -16,9 +16,10 @@ from django.db import transaction
 from migralex.accounts.services import organisation_default
 from migralex.common.text import clean, repair_pdf_glitches
 from migralex.documents.choices import AssignmentSource, DocType, RelationType, StageStatus
-from migralex.documents.models import Document, ProcessingLogEntry, Relation, Version
+from migralex.documents.models import Document, Relation, Version
 from migralex.documents.services import (
     content_hash_of,
+    processing_log_attach,
     processing_log_record,
     processing_stage,
     relation_add,
@@ -161,9 +162,7 @@ def stage_save(ctx: Context, unit: Unit) -> None:
         _save(ctx, unit)
     finally:
         if unit.document is not None and unit.document.pk:
-            ProcessingLogEntry.objects.filter(run_id=ctx.run_id, document=None).update(
-                document=unit.document
-            )
+            processing_log_attach(ctx.run_id, unit.document)
 
 
 def _save(ctx: Context, unit: Unit) -> None:
