@@ -14,7 +14,6 @@ Where it lives: the model trained on the team's development set ships in the pac
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from migralex.analysis.features import TextView, rule_features, text_features
+from migralex.analysis.features import TextView, vector
 
 PACKAGE_MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "models"
 NAME = "classifier"
@@ -73,20 +72,10 @@ class Classifier:
     meta: dict
 
     def vectorise(self, v: TextView) -> tuple[np.ndarray, np.ndarray]:
-        indices, values = [], []
-        for name, count in text_features(v).items():
-            i = self.vocabulary.get(name)
-            if i is not None:
-                indices.append(i)
-                values.append((1.0 + math.log(count)) * self.idf[i])
-        norm = math.sqrt(sum(x * x for x in values)) or 1.0
-        values = [x / norm for x in values]
-        for name, value in rule_features(v).items():
-            i = self.vocabulary.get(name)
-            if i is not None:
-                indices.append(i)
-                values.append(value)
-        return np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=np.float32)
+        entries = vector(v, self.vocabulary, self.idf)
+        indices = np.fromiter((i for i, _ in entries), dtype=np.int64, count=len(entries))
+        values = np.fromiter((x for _, x in entries), dtype=np.float32, count=len(entries))
+        return indices, values
 
     def predict(self, v: TextView) -> dict[str, dict[str, float]]:
         indices, values = self.vectorise(v)

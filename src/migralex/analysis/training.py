@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -19,13 +20,26 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
-from migralex.analysis import thesaurus
-from migralex.analysis.features import TextView, rule_features, text_features, view
+from migralex.analysis import model, thesaurus
+from migralex.analysis.classify import accept_themes, is_relevant
+from migralex.analysis.features import (
+    TextView,
+    char_features,
+    rule_features,
+    text_features,
+    vector,
+    view,
+)
 from migralex.common.text import clean
 
 DEVSET_DIR = Path(__file__).resolve().parents[1] / "data" / "devset"
 DEVSET_FILES = ("classify_fr_en.jsonl", "classify_ar.jsonl")
 MIN_DF = 2
+MAX_CHAR_FEATURES = 20_000  # the most frequent character n-grams; more did not help
+DECISION_FOLDS = 3
+THEME_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+RELATIVE_THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5)
+RELEVANCE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
 THEME_C = 8.0
 RELEVANCE_C = 4.0
 TYPE_C = 8.0
@@ -78,18 +92,7 @@ def views_of(examples: list[dict]) -> list[TextView]:
 def _matrix(views: list[TextView], vocabulary: dict[str, int], idf: np.ndarray) -> csr_matrix:
     rows, cols, vals = [], [], []
     for r, v in enumerate(views):
-        entries = []
-        for name, count in text_features(v).items():
-            i = vocabulary.get(name)
-            if i is not None:
-                entries.append((i, (1.0 + math.log(count)) * idf[i]))
-        norm = math.sqrt(sum(x * x for _, x in entries)) or 1.0
-        entries = [(i, x / norm) for i, x in entries]
-        for name, value in rule_features(v).items():
-            i = vocabulary.get(name)
-            if i is not None:
-                entries.append((i, value))
-        for i, x in entries:
+        for i, x in vector(v, vocabulary, idf):
             rows.append(r)
             cols.append(i)
             vals.append(x)
@@ -101,38 +104,43 @@ def _binary(X, y: np.ndarray, C: float) -> tuple[np.ndarray, float]:
         return np.zeros(X.shape[1]), -6.0
     if y.sum() == len(y):
         return np.zeros(X.shape[1]), 6.0
-    clf = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=2000)
+    # Dual liblinear: far fewer examples than features, so the dual problem is the small one
+    # (same solution, about 15 times faster than the primal here).
+    clf = LogisticRegression(
+        C=C, class_weight="balanced", solver="liblinear", dual=True, max_iter=2000
+    )
     clf.fit(X, y)
     return clf.coef_[0], float(clf.intercept_[0])
 
 
-def fit(examples: list[dict], views: list[TextView] | None = None, provenance: dict | None = None):
-    """Train every head on ``examples`` (thesaurus pseudo-documents are added); return the parts
-    ``model.save`` writes."""
-    pseudo = thesaurus.pseudo_documents()
-    all_examples = list(examples) + pseudo
-    all_views = (list(views) if views is not None else views_of(examples)) + views_of(pseudo)
-
-    text_counts = [text_features(v) for v in all_views]
+def _fit_heads(
+    examples: list[dict], views: list[TextView], *, with_types: bool = True
+) -> tuple[list[str], np.ndarray, int, dict]:
+    """Vocabulary, IDF, number of weighted (TF-IDF) features and heads learnt from
+    ``examples``; the document-type and country heads only ``with_types``."""
     df: Counter = Counter()
-    for counts in text_counts:
-        df.update(counts.keys())
+    char_df: Counter = Counter()
+    for v in views:
+        df.update(text_features(v).keys())
+        char_df.update(char_features(v).keys())
+    common_chars = [name for name, n in char_df.most_common(MAX_CHAR_FEATURES) if n >= MIN_DF]
+    df.update({name: char_df[name] for name in common_chars})
     text_names = sorted(name for name, n in df.items() if n >= MIN_DF)
-    n_docs = len(all_views)
-    rule_names = sorted({name for v in all_views for name in rule_features(v)})
+    n_docs = len(views)
+    rule_names = sorted({name for v in views for name in rule_features(v)})
     vocabulary = {name: i for i, name in enumerate(text_names + rule_names)}
     idf = np.ones(len(vocabulary), dtype=np.float32)
     for name in text_names:
         idf[vocabulary[name]] = math.log((1 + n_docs) / (1 + df[name])) + 1.0
-    X = _matrix(all_views, vocabulary, idf)
+    X = _matrix(views, vocabulary, idf)
 
     heads = {}
     theme_ids = thesaurus.theme_ids()
-    labelled = np.array([e.get("themes") is not None for e in all_examples])
+    labelled = np.array([e.get("themes") is not None for e in examples])
     Xt = X[labelled]
     coefs, intercepts = [], []
     for theme in theme_ids:
-        y = np.array([theme in (e.get("themes") or []) for e in all_examples])[labelled]
+        y = np.array([theme in (e.get("themes") or []) for e in examples])[labelled]
         coef, intercept = _binary(Xt, y.astype(int), THEME_C)
         coefs.append(coef)
         intercepts.append(intercept)
@@ -143,8 +151,8 @@ def fit(examples: list[dict], views: list[TextView] | None = None, provenance: d
         "kind": "binary",
     }
 
-    rel_mask = np.array([e.get("relevant") is not None for e in all_examples])
-    y = np.array([bool(e.get("relevant")) for e in all_examples])[rel_mask].astype(int)
+    rel_mask = np.array([e.get("relevant") is not None for e in examples])
+    y = np.array([bool(e.get("relevant")) for e in examples])[rel_mask].astype(int)
     coef, intercept = _binary(X[rel_mask], y, RELEVANCE_C)
     heads["relevance"] = {
         "classes": ["relevant"],
@@ -153,9 +161,9 @@ def fit(examples: list[dict], views: list[TextView] | None = None, provenance: d
         "kind": "binary",
     }
 
-    for head, key in (("doc_type", "doc_type"), ("country", "country")):
-        mask = np.array([bool(e.get(key)) for e in all_examples])
-        labels = [e[key] for e, keep in zip(all_examples, mask, strict=True) if keep]
+    for head, key in (("doc_type", "doc_type"), ("country", "country")) if with_types else ():
+        mask = np.array([bool(e.get(key)) for e in examples])
+        labels = [e[key] for e, keep in zip(examples, mask, strict=True) if keep]
         if len(set(labels)) >= 2:
             clf = LogisticRegression(C=TYPE_C, max_iter=3000)
             clf.fit(X[mask], labels)
@@ -165,9 +173,85 @@ def fit(examples: list[dict], views: list[TextView] | None = None, provenance: d
                 "intercept": clf.intercept_,
                 "kind": "multiclass",
             }
+    return text_names + rule_names, idf, len(text_names), heads
+
+
+def _inner_folds(examples: list[dict]) -> list[int]:
+    """Fold of each example for the decision's inner cross-validation, languages spread evenly."""
+    rng = random.Random(0)
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    order.sort(key=lambda i: examples[i].get("lang") or "")
+    fold = [0] * len(examples)
+    for n, i in enumerate(order):
+        fold[i] = n % DECISION_FOLDS
+    return fold
+
+
+def choose_decision(
+    examples: list[dict], views: list[TextView], pseudo: list[dict], pseudo_views: list[TextView]
+) -> dict:
+    """Decision thresholds (see ``classify``) that do best on held-out parts of ``examples``:
+    an inner cross-validation on the training examples only, so an evaluation's test texts
+    never choose them. Themes: micro-F1 on the relevant examples; relevance: accuracy."""
+    fold_of = _inner_folds(examples)
+    probs: list[dict] = [{}] * len(examples)
+    for k in range(DECISION_FOLDS):
+        train_idx = [i for i in range(len(examples)) if fold_of[i] != k]
+        names, idf, n_text, heads = _fit_heads(
+            [examples[i] for i in train_idx] + pseudo,
+            [views[i] for i in train_idx] + pseudo_views,
+            with_types=False,
+        )
+        parts = {"vocabulary": names, "idf": idf, "n_text": n_text, "heads": heads}
+        classifier = model.from_parts({**parts, "meta": {"version": "inner"}})
+        for i in range(len(examples)):
+            if fold_of[i] == k:
+                probs[i] = classifier.predict(views[i])
+
+    themed = [
+        (set(e["themes"]), p["themes"])
+        for e, p in zip(examples, probs, strict=True)
+        if e.get("relevant") and e.get("themes")
+    ]
+    best_f1, decision = -1.0, {}
+    for theme_t in THEME_THRESHOLDS:
+        for relative in RELATIVE_THRESHOLDS:
+            trial = {"theme": theme_t, "relative": relative}
+            tp = fp = fn = 0
+            for gold, theme_probs in themed:
+                got = {t for t, _ in accept_themes(theme_probs, trial)}
+                tp += len(gold & got)
+                fp += len(got - gold)
+                fn += len(gold - got)
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            if f1 > best_f1:
+                best_f1, decision = f1, trial
+    rated = [
+        (v, e["relevant"], p["relevance"]["relevant"])
+        for e, v, p in zip(examples, views, probs, strict=True)
+        if e.get("relevant") is not None
+    ]
+    best_accuracy, best = -1, decision
+    for threshold in RELEVANCE_THRESHOLDS:
+        trial = {**decision, "relevance": threshold}
+        correct = sum(is_relevant(v, p, trial) == gold for v, gold, p in rated)
+        if correct > best_accuracy:
+            best_accuracy, best = correct, trial
+    return best
+
+
+def fit(examples: list[dict], views: list[TextView] | None = None, provenance: dict | None = None):
+    """Train every head on ``examples`` (thesaurus pseudo-documents are added) and choose the
+    decision thresholds; return the parts ``model.save`` writes."""
+    views = list(views) if views is not None else views_of(examples)
+    pseudo = thesaurus.pseudo_documents()
+    pseudo_views = views_of(pseudo)
+    names, idf, n_text, heads = _fit_heads(examples + pseudo, views + pseudo_views)
+    decision = choose_decision(examples, views, pseudo, pseudo_views)
 
     # The version names what was learnt: the same data, features and code give the same id.
-    fingerprint = hashlib.sha256()
+    fingerprint = hashlib.sha256(json.dumps(decision, sort_keys=True).encode())
     for name in sorted(heads):
         fingerprint.update(name.encode())
         fingerprint.update(np.asarray(heads[name]["coef"], dtype=np.float16).tobytes())
@@ -178,22 +262,15 @@ def fit(examples: list[dict], views: list[TextView] | None = None, provenance: d
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "examples": len(examples),
         "pseudo_documents": len(pseudo),
-        "features": len(vocabulary),
+        "features": len(names),
+        "decision": decision,
         "provenance": provenance or {},
     }
-    return {
-        "vocabulary": text_names + rule_names,
-        "idf": idf,
-        "n_text": len(text_names),
-        "heads": heads,
-        "meta": meta,
-    }
+    return {"vocabulary": names, "idf": idf, "n_text": n_text, "heads": heads, "meta": meta}
 
 
 def train(directory: Path, *, with_corrections: bool = True) -> dict:
     """Train on the dev set (+ corrections) and save to ``directory``; return the metadata."""
-    from migralex.analysis import model
-
     examples = devset_examples()
     corrections = correction_examples() if with_corrections else []
     parts = fit(
