@@ -31,8 +31,9 @@ MAX_CHARS = 40_000  # the same bound for character n-grams
 CHAR_NGRAMS = range(3, 6)
 # Each block (words, characters) is L2-normalised on its own; the keyword evidence is added
 # at this weight. At full weight the model leaned on keyword counts alone (the thesaurus
-# pseudo-documents make them look decisive) and ranked secondary themes worse.
-RULE_WEIGHT = 0.25
+# pseudo-documents make them look decisive) and ranked secondary themes worse; the keywords
+# still reach the model as words, through the thesaurus examples.
+RULE_WEIGHT = 0.1
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

@@ -72,8 +72,11 @@ def country_index() -> PhraseIndex:
 
 
 def pseudo_documents() -> list[dict]:
-    """One labelled example per theme and language from the thesaurus (label, scope, keywords):
-    the model then knows every theme in every language even where the dev set is thin."""
+    """Labelled examples from the thesaurus: per theme and language, one with its label, scope
+    and keywords, then one per keyword. The model then knows every theme in every language even
+    where the dev set is thin, and learns each keyword as evidence of its own rather than only
+    the bag of them all (which only a text citing many keywords resembles). A lone keyword says
+    nothing about relevance: those examples carry themes only."""
     docs = []
     for theme in themes():
         for lang in LANGS:
@@ -89,5 +92,15 @@ def pseudo_documents() -> list[dict]:
                     "themes": [theme["id"]],
                     "relevant": True,
                 }
+            )
+            docs.extend(
+                {
+                    "id": f"thesaurus-{theme['id']}-{lang}-{n}",
+                    "lang": lang,
+                    "title": "",
+                    "text": keyword,
+                    "themes": [theme["id"]],
+                }
+                for n, keyword in enumerate(keywords, 1)
             )
     return docs
