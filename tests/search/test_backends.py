@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from migralex.search import services
-from migralex.search.backends.postgres import PostgresBackend, tsvector_literal
+from migralex.search.backends.postgres import (
+    PostgresBackend,
+    facet_terms_literal,
+    tsvector_literal,
+)
+from migralex.search.plan import IndexRecord
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -84,3 +89,50 @@ def test_quick_drift_check_on_postgres(both):
     postgres_backend.delete([postgres_backend.versions().popitem()[0]])
     report = services.index_check(quick=True, backend=postgres_backend)
     assert report.full and report.repaired and len(report.missing) == 1
+
+
+def test_phrase_needs_adjacent_words_on_postgres(both):
+    # RUM checks phrases from the positions in the index, without a recheck on the heap.
+    _, postgres_backend = both
+    assert services.search('"travail migrants"', backend=postgres_backend).count == 0
+    assert services.search("travail migrants", backend=postgres_backend).count >= 1
+
+
+def test_snippets_come_from_the_indexed_version(both, corpus_docs):
+    _, postgres_backend = both
+    hits = services.search("réfugiés", backend=postgres_backend, expand=False).results
+    assert [h.document_id for h in hits] == [corpus_docs["fr-asile"].pk]
+    assert "<mark>réfugiés</mark>" in hits[0].snippet_html
+
+
+def test_facet_terms_literal():
+    record = IndexRecord(
+        id=1,
+        version_id=1,
+        title="",
+        text="",
+        language="fr",
+        title_terms=[],
+        body_terms=[],
+        facets={"type": ["law"], "theme": ["a", "b"], "source": [], "country": [""]},
+        year=0,
+        date_ord=0,
+        access=[],
+    )
+    assert facet_terms_literal(record) == "'all' 'theme:a' 'theme:b' 'type:law'"
+
+
+def test_bench_on_postgres():
+    from argparse import Namespace
+
+    from django.db import connection
+
+    from migralex.search import bench
+
+    args = Namespace(docs=300, queries=200, backend="postgres", seed=7, keep=None)
+    result = bench.run(args)
+    assert result["docs"] == 300 and result["queries"] == 200
+    assert result["engine"].startswith("postgres") and result["index_mb"] > 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", bench.SCRATCH_TABLES)
+        assert cursor.fetchone() == (None, None)

@@ -27,6 +27,9 @@ class SearchEntry(models.Model):
     langs = models.JSONField(default=list)
     access = models.JSONField(default=list)
     payload = models.JSONField(default=dict)
+    # One lexeme per facet value ("country:MA", "theme:…") plus "all": ts_stat() counts them all
+    # in one pass over the matches (see backends/postgres.py).
+    facet_terms = SearchVectorField(default="")
 
     class Meta:
         verbose_name_plural = "search entries"
