@@ -26,7 +26,11 @@ Then per unit (one document to make; a feed makes one per entry):
 10. ``index``       search.services.document_index(document) when present.
 11. ``hand-over``   each hook of ``hooks.AFTER_VERSION`` (alert matching), errors isolated.
 
-Stages 5-11 live in ``units.py``; orchestration and outcomes in ``services.py``.
+Stages 5-11 live in ``units.py``; orchestration and outcomes in ``services.py``. The pure
+parts of stages 5-7 and 9 (normalised text, signature, language, ``analyse_text``) are
+computed by the sandbox worker right after the parse (``prepare.py``), so that they run on
+the other core; a stage takes the worker's result only for the very text, title and model it
+would use itself, and otherwise computes it.
 """
 
 from __future__ import annotations

@@ -292,13 +292,18 @@ def stage_analyse(ctx: Context, unit: Unit) -> None:
 
 def _worker_analysis(unit: Unit) -> dict | None:
     """The parser worker's analysis (ingestion.prepare) when it is the one analyse_version
-    would compute: same text (the prepared one the version holds), same title."""
+    would compute: same text (the prepared one the version holds), same title, same model
+    (a model retrained meanwhile is not)."""
+    from migralex.analysis import model
     from migralex.analysis.services import _usable_title
 
     prepared = unit.prepared or {}
     if "analysis" not in prepared or unit.version.normalized_text != prepared["text"]:
         return None
     if prepared["analysis_title"] != _usable_title(unit.document.title):
+        return None
+    current = model.current()
+    if prepared["analysis"].get("model_version") != (current.version if current else "rules"):
         return None
     return prepared["analysis"]
 
