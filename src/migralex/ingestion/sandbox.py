@@ -206,12 +206,18 @@ def _parse_task(kind: str, path: str, options: dict, limits: Limits) -> tuple[st
     ``rejected``/``error`` and a reason."""
     from migralex.ingestion.parsers import Rejected, parser_for
 
-    before = _cpu_seconds()
+    before, started = _cpu_seconds(), time.monotonic()
     try:
         _task_limits(limits)
         data = Path(path).read_bytes()
         out = parser_for(kind)(data, {**options, "wall_seconds": limits.wall_seconds})
-        _prepare(out, options)
+        # Optional work only while the parse left half of the task's allowance: it must
+        # never be what makes an input hit a limit.
+        if (
+            _cpu_seconds() - before < limits.cpu_seconds / 2
+            and time.monotonic() - started < limits.wall_seconds / 2
+        ):
+            _prepare(out, options)
         own = resource.getrusage(resource.RUSAGE_SELF)
         tools = resource.getrusage(resource.RUSAGE_CHILDREN)  # ocrmypdf, tesseract, gs
         out["sandbox"] = {
