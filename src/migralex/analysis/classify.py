@@ -10,12 +10,14 @@ broken or absent artefact) the rules decide alone, so the analyser degrades inst
 
 from __future__ import annotations
 
+import math
+
 from migralex.analysis.features import TextView
 from migralex.analysis.model import Classifier
 
 MAX_THEMES = 4
 # For a model stored without its own decision (older artefacts).
-DEFAULT_DECISION = {"theme": 0.2, "relative": 0.3, "relevance": 0.4}
+DEFAULT_DECISION = {"theme": 0.2, "relative": 0.3, "relevance": 0.4, "unanchored": 1.0}
 _RULE_ONLY_MIN_HITS = 2
 
 
@@ -39,8 +41,27 @@ def _rules_only(v: TextView) -> dict:
     }
 
 
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def calibrate(theme_probs: dict[str, float], calibration: dict) -> dict[str, float]:
+    """Probabilities after each theme's Platt scaling (``training._calibration``)."""
+    out = {}
+    for theme, p in theme_probs.items():
+        slope, intercept = calibration.get(theme, (1.0, 0.0))
+        out[theme] = 1.0 / (1.0 + math.exp(-(slope * logit(p) + intercept)))
+    return out
+
+
 def is_relevant(v: TextView, relevance: float, decision: dict) -> bool:
-    return v.mentions_migration and relevance >= decision["relevance"]
+    """Relevant when the model says so and the text names the field (``relevance``), or,
+    without those words, when the model is sure (``unanchored``): the anchor list cannot name
+    every way a text is about migrants (remittances, returnees, a labour agreement)."""
+    if relevance < decision["relevance"]:
+        return False
+    return v.mentions_migration or relevance >= decision["unanchored"]
 
 
 def accept_themes(theme_probs: dict[str, float], decision: dict) -> list[tuple[str, float]]:
@@ -60,7 +81,8 @@ def classify(v: TextView, classifier: Classifier | None) -> dict:
     probs = classifier.predict(v)
     relevance = probs["relevance"]["relevant"]
     relevant = is_relevant(v, relevance, decision)
-    themes = accept_themes(probs["themes"], decision) if relevant else []
+    theme_probs = calibrate(probs["themes"], decision.get("calibration", {}))
+    themes = accept_themes(theme_probs, decision) if relevant else []
     best = themes[0][1] if themes else 0.0
     return {
         "themes": [{"id": t, "score": round(p, 4), "by": "model"} for t, p in themes],

@@ -21,7 +21,7 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
 from migralex.analysis import model, thesaurus
-from migralex.analysis.classify import accept_themes, is_relevant
+from migralex.analysis.classify import accept_themes, calibrate, is_relevant, logit
 from migralex.analysis.features import (
     TextView,
     char_features,
@@ -40,6 +40,7 @@ DECISION_FOLDS = 3
 THEME_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 RELATIVE_THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5)
 RELEVANCE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
+UNANCHORED_THRESHOLDS = (0.7, 0.8, 0.9, 1.0)  # 1.0: never without an anchor word
 THEME_C = 8.0
 RELEVANCE_C = 4.0
 TYPE_C = 8.0
@@ -188,12 +189,10 @@ def _inner_folds(examples: list[dict]) -> list[int]:
     return fold
 
 
-def choose_decision(
+def _inner_probabilities(
     examples: list[dict], views: list[TextView], pseudo: list[dict], pseudo_views: list[TextView]
-) -> dict:
-    """Decision thresholds (see ``classify``) that do best on held-out parts of ``examples``:
-    an inner cross-validation on the training examples only, so an evaluation's test texts
-    never choose them. Themes: micro-F1 on the relevant examples; relevance: accuracy."""
+) -> list[dict]:
+    """Each example's probabilities from a model trained without its inner fold."""
     fold_of = _inner_folds(examples)
     probs: list[dict] = [{}] * len(examples)
     for k in range(DECISION_FOLDS):
@@ -208,12 +207,41 @@ def choose_decision(
         for i in range(len(examples)):
             if fold_of[i] == k:
                 probs[i] = classifier.predict(views[i])
+    return probs
 
+
+def _calibration(themed: list[tuple[set, dict]]) -> dict[str, list[float]]:
+    """Per theme, a Platt scaling (slope, intercept on the log-odds) of held-out probabilities:
+    the balanced heads of cross-cutting themes (gender, children, data) score their positives
+    lower than those of themes with distinctive words; one threshold then suits all."""
+    calibration = {}
+    for theme in thesaurus.theme_ids():
+        y = np.array([theme in gold for gold, _ in themed], dtype=int)
+        if y.sum() < 2:
+            continue
+        x = np.array([[logit(probs[theme])] for _, probs in themed])
+        platt = LogisticRegression(C=1.0).fit(x, y)
+        calibration[theme] = [
+            round(float(platt.coef_[0][0]), 4),
+            round(float(platt.intercept_[0]), 4),
+        ]
+    return calibration
+
+
+def choose_decision(
+    examples: list[dict], views: list[TextView], pseudo: list[dict], pseudo_views: list[TextView]
+) -> dict:
+    """Decision thresholds (see ``classify``) that do best on held-out parts of ``examples``:
+    an inner cross-validation on the training examples only, so an evaluation's test texts
+    never choose them. Themes: micro-F1 on the relevant examples; relevance: accuracy."""
+    probs = _inner_probabilities(examples, views, pseudo, pseudo_views)
     themed = [
         (set(e["themes"]), p["themes"])
         for e, p in zip(examples, probs, strict=True)
         if e.get("relevant") and e.get("themes")
     ]
+    calibration = _calibration(themed)
+    themed = [(gold, calibrate(theme_probs, calibration)) for gold, theme_probs in themed]
     best_f1, decision = -1.0, {}
     for theme_t in THEME_THRESHOLDS:
         for relative in RELATIVE_THRESHOLDS:
@@ -234,11 +262,12 @@ def choose_decision(
     ]
     best_accuracy, best = -1, decision
     for threshold in RELEVANCE_THRESHOLDS:
-        trial = {**decision, "relevance": threshold}
-        correct = sum(is_relevant(v, p, trial) == gold for v, gold, p in rated)
-        if correct > best_accuracy:
-            best_accuracy, best = correct, trial
-    return best
+        for unanchored in UNANCHORED_THRESHOLDS:
+            trial = {**decision, "relevance": threshold, "unanchored": unanchored}
+            correct = sum(is_relevant(v, p, trial) == gold for v, gold, p in rated)
+            if correct > best_accuracy:
+                best_accuracy, best = correct, trial
+    return {**best, "calibration": calibration}
 
 
 def fit(examples: list[dict], views: list[TextView] | None = None, provenance: dict | None = None):
