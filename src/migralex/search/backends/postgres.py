@@ -113,11 +113,20 @@ def main_tsquery(plan: SearchPlan) -> str | None:
     return " & ".join(groups)
 
 
-def expansion_tsquery(plan: SearchPlan) -> str | None:
-    phrases = [
-        _clause(Clause("phrase", phrase)) for exp in plan.expansions for phrase in exp.phrases
-    ]
-    return " | ".join(phrases) if phrases else None
+def expansion_phrases(plan: SearchPlan) -> list[str]:
+    return list(
+        dict.fromkeys(
+            _clause(Clause("phrase", phrase)) for exp in plan.expansions for phrase in exp.phrases
+        )
+    )
+
+
+def _any_of(tsqueries: list[str]) -> tuple[str, list[str]]:
+    """A condition matching any of ``tsqueries``: one ``@@`` each, OR-ed, so that PostgreSQL
+    unites one bitmap scan per query (BitmapOr). One ``@@`` with a tsquery of many OR-ed phrases
+    made RUM evaluate the whole tree for every candidate: measured 3x slower (500 ms against
+    170 ms for a query with 11 expansion phrases at 100k documents)."""
+    return "(" + " OR ".join(["vector @@ %s::tsquery"] * len(tsqueries)) + ")", tsqueries
 
 
 class PostgresBackend:
@@ -293,13 +302,15 @@ class PostgresBackend:
     def search(self, plan: SearchPlan) -> tuple[int, list[tuple[float, dict]], dict]:
         where, params = self._where(plan)
         main = main_tsquery(plan)
-        expansion = expansion_tsquery(plan) if main else None
+        phrases = expansion_phrases(plan) if main else []
+        expansion = " | ".join(phrases) or None
         with connection.cursor() as cursor:
             if main is None:
                 return self._listing(cursor, plan, where, params)
             any_q = f"({main}) | ({expansion})" if expansion else main
+            matches, match_params = _any_of([main, *phrases])
             count, facets = self._count_facets(
-                cursor, plan, ["vector @@ %s::tsquery", *where], [any_q, *params]
+                cursor, plan, [matches, *where], [*match_params, *params]
             )
             if not count:
                 return 0, [], facets
