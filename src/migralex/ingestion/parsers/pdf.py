@@ -1,9 +1,8 @@
-"""PDF: the text layer with pdfium; OCR (OCRmyPDF + Tesseract) when that layer is missing,
-too short or garbled; Arabic lines extracted in visual order put back in logical order."""
+"""PDF: the text layer with pdfium; OCR (``parsers.ocr``, Tesseract) when that layer is
+missing, too short or garbled; Arabic lines extracted in visual order put back in logical order."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -11,6 +10,9 @@ import tempfile
 from pathlib import Path
 
 from migralex.ingestion.parsers import Rejected, result
+
+# The registry's "ocr" kind and its callers name OCR here, beside the text layer it replaces.
+from migralex.ingestion.parsers.ocr import ocr_available, ocr_pdf  # noqa: F401
 
 # A page with fewer letters than this is a scan (or a cover); a document whose pages average
 # less needs OCR.
@@ -142,56 +144,3 @@ def fix_visual_order(text: str) -> tuple[str, int]:
             lines[i] = _LTR_RUN.sub(lambda m: m.group(0)[::-1], flipped)
             fixed += 1
     return "\n".join(lines), fixed
-
-
-def ocr_available(languages: str) -> tuple[bool, str]:
-    if not shutil.which("ocrmypdf"):
-        return False, "OCR unavailable: ocrmypdf is not installed (Debian package ocrmypdf)"
-    if not shutil.which("tesseract"):
-        return False, "OCR unavailable: tesseract is not installed (Debian package tesseract-ocr)"
-    listed = subprocess.run(
-        ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
-    )
-    have = set(listed.stdout.split())
-    missing = [lang for lang in languages.split("+") if lang not in have]
-    if missing:
-        return False, "OCR unavailable: tesseract languages missing: " + ", ".join(missing)
-    return True, ""
-
-
-def _ocr_jobs(options: dict) -> int:
-    """One single-threaded Tesseract (OMP_THREAD_LIMIT=1) per usable core, never more than
-    pages: Tesseract's own threads gain little and oversubscribe a shared machine."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(int(options.get("pages") or 1), cores or 1))
-
-
-def ocr_pdf(data: bytes, options: dict) -> dict:
-    """Text of a scanned PDF via OCRmyPDF (Tesseract ``ara+fra+eng`` by default)."""
-    languages = options.get("ocr_languages") or "ara+fra+eng"
-    ok, why = ocr_available(languages)
-    if not ok:
-        return result(status="degraded", message=why)
-    timeout = max(10, int(options.get("wall_seconds", 60)) - 5)
-    with tempfile.TemporaryDirectory(prefix="migralex-ocr-") as tmp:
-        source = Path(tmp) / "in.pdf"
-        sidecar = Path(tmp) / "text.txt"
-        source.write_bytes(data)
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": tmp}
-        command = [
-            "ocrmypdf", "--force-ocr", "-l", languages, "--jobs", str(_ocr_jobs(options)),
-            "--quiet",
-            "--output-type", "none", "--sidecar", str(sidecar), "--optimize", "0",
-            str(source), "-",
-        ]  # fmt: skip
-        done = subprocess.run(
-            command, capture_output=True, timeout=timeout, env=env, check=False, cwd=tmp
-        )
-        if done.returncode != 0 or not sidecar.exists():
-            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
-            return result(
-                status="degraded",
-                message=f"OCR failed (ocrmypdf exit {done.returncode}): {tail[0][:200]}",
-            )
-        text = sidecar.read_text("utf-8", "replace").replace("\x0c", "\n\n")
-    return result(text=text, message=f"OCR ({languages})", metadata={"ocr": languages})
