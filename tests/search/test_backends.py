@@ -136,3 +136,12 @@ def test_bench_on_postgres():
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", bench.SCRATCH_TABLES)
         assert cursor.fetchone() == (None, None)
+
+
+def test_lexeme_index_next_to_rum(both):
+    # Counting uses a GIN index of the lexemes without positions when RUM ranks (0004).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'search_entry_terms_gin'")
+        assert (cursor.fetchone() is not None) == PostgresBackend().has_rum()
