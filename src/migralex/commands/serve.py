@@ -2,7 +2,8 @@
 
 The web server is waitress (a production WSGI server). Python threads share one interpreter
 lock, so one process uses one core: ``--processes N`` (default: one per core) forks N-1 more web
-processes that accept connections on the same listening socket. The parent also runs the Huey
+processes that accept connections on the same listening socket, each only while it holds no more
+connections than the others (``web/server.py``: keep-alive clients stay with one process). The parent also runs the Huey
 consumer (workers and scheduler), the same as ``migralex worker``. Ctrl-C (SIGINT) or SIGTERM
 stops everything cleanly.
 """
@@ -47,15 +48,11 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _web_server(application, sock: socket.socket, threads: int):
-    from waitress.server import create_server
-
-    return create_server(application, sockets=[sock], threads=threads, ident="Migralex")
-
-
-def _child(application, sock: socket.socket, threads: int) -> None:
+def _child(application, sock: socket.socket, threads: int, balance) -> None:
     """A forked web-only process: serve until the parent (or Ctrl-C) tells it to stop."""
-    server = _web_server(application, sock, threads)
+    from migralex.web.server import web_server
+
+    server = web_server(application, sock, threads, balance)
     signal.signal(signal.SIGTERM, lambda *_: server.close())
     try:
         server.run()
@@ -66,16 +63,17 @@ def _child(application, sock: socket.socket, threads: int) -> None:
         os._exit(0)
 
 
-def _fork_children(application, sock: socket.socket, threads: int, count: int) -> list[int]:
+def _fork_children(application, sock: socket.socket, threads: int, balance) -> list[int]:
     from django.db import connections
 
     # Children must not share the parent's database connections; fork before any thread starts.
     connections.close_all()
     pids = []
-    for _ in range(count):
+    for slot in range(1, balance.processes):
         pid = os.fork()
         if pid == 0:
-            _child(application, sock, threads)
+            balance.use_slot(slot)
+            _child(application, sock, threads, balance)
         pids.append(pid)
     return pids
 
@@ -101,10 +99,14 @@ def run(args) -> int:
             admin_password=os.environ.get("MIGRALEX_ADMIN_PASSWORD"),
         )
     from migralex.config.wsgi import application  # after the data dirs exist (static root)
+    from migralex.web.server import ConnectionBalance, web_server
+    from migralex.web.warmup import warm_up
 
+    warm_up()  # once, before forking: every web process starts with it built
     sock = _listen(args.host, args.port)
-    children = _fork_children(application, sock, args.threads, max(args.processes, 1) - 1)
-    server = _web_server(application, sock, args.threads)
+    balance = ConnectionBalance(max(args.processes, 1))  # the parent serves from slot 0
+    children = _fork_children(application, sock, args.threads, balance)
+    server = web_server(application, sock, args.threads, balance)
     web = threading.Thread(target=server.run, name="web", daemon=True)
     web.start()
     print(
