@@ -4,7 +4,8 @@ trafficking or nationals abroad (the taxonomy's definition of relevance).
 The statistical relevance head learns from a few hundred examples, most of them legal texts on
 migration; on a long unrelated law (telecommunications, public works) it can be swayed by
 legal wording alone. A text without these words, or with only a stray one in a long text, is
-not relevant, whatever the model says. The list is generic vocabulary of the field, not wording
+not relevant unless the model is sure of it (``classify.is_relevant``: the list cannot name
+every way a text concerns migrants, such as remittances or a labour agreement). The list is generic vocabulary of the field, not wording
 of the dev set. It is matched on unstemmed folded words (``terms.name_terms``), because
 stemming merges ``الجنسية`` (nationality) with ``الجنس`` (sex) and ``مغاربة العالم`` (Moroccans
 of the world) would fall apart into "world"; words with an everyday second meaning are left out
