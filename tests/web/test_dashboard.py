@@ -44,6 +44,18 @@ def test_a_change_is_counted_after_the_minimum_interval(thesaurus):
     assert b'data-country="TN"' in client.get("/fr/").content
 
 
+def test_an_unchanged_store_is_checked_once_per_interval_not_at_every_view(thesaurus):
+    DocumentFactory()
+    counts.counts_refresh("public")
+    DashboardCounts.objects.update(computed_at=timezone.now() - dt.timedelta(minutes=1))
+    fingerprints = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            assert counts.counts_for(None)["total"] == 1
+        fingerprints.append(sum('MAX("' in q["sql"] for q in queries.captured_queries))
+    assert fingerprints == [3, 0, 0]
+
+
 def test_a_request_does_not_recount_while_another_one_does(thesaurus):
     DocumentFactory()
     counts.counts_refresh("public")

@@ -9,9 +9,9 @@ server on the embedded default.
 When the counts are refreshed:
 
 * on read, when the store changed since they were computed — detected by a fingerprint of the
-  largest ids of documents, versions and theme links (three index look-ups, well under a
-  millisecond) — but at most once every ``MIN_INTERVAL`` so a busy ingestion does not make every
-  dashboard view recount; one request recounts (it takes a row lock) while the others serve the
+  largest ids of documents, versions and theme links (three index look-ups, asked at most once
+  every ``MIN_INTERVAL`` per process) — but at most once every ``MIN_INTERVAL`` so a busy
+  ingestion does not make every dashboard view recount; one request recounts (it takes a row lock) while the others serve the
   previous counts;
 * by the periodic job ``dashboard_counts_refresh_all`` (config/schedules.py), which also catches
   what the fingerprint cannot see (deletions, edits of a document's fields, a week rolling over);
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from types import SimpleNamespace
 
 from django.db import transaction
@@ -164,7 +165,7 @@ def _counts_row(audience: str) -> DashboardCounts:
         return counts_refresh(audience)
     now = timezone.now()
     age = now - row.computed_at
-    stale = age > MAX_AGE or (age > MIN_INTERVAL and row.fingerprint != store_fingerprint())
+    stale = age > MAX_AGE or (age > MIN_INTERVAL and _store_changed_since(row))
     if stale and _claim(audience, now):
         try:
             return counts_refresh(audience)
@@ -173,3 +174,21 @@ def _counts_row(audience: str) -> DashboardCounts:
             logger.exception("dashboard counts refresh failed for %s", audience)
             DashboardCounts.objects.filter(audience=audience).update(refreshing_until=None)
     return row
+
+
+# audience -> (computed_at of its row, monotonic time the store was last found unchanged since)
+_UNCHANGED: dict[str, tuple[dt.datetime, float]] = {}
+
+
+def _store_changed_since(row: DashboardCounts) -> bool:
+    """Whether the store changed since ``row`` was counted. Without a recount the row keeps its
+    age, so each process asks the database at most once every ``MIN_INTERVAL``, not at every
+    dashboard view."""
+    now = time.monotonic()
+    counted, checked = _UNCHANGED.get(row.audience, (None, 0.0))
+    if counted == row.computed_at and now - checked < MIN_INTERVAL.total_seconds():
+        return False
+    if row.fingerprint != store_fingerprint():
+        return True
+    _UNCHANGED[row.audience] = (row.computed_at, now)
+    return False
