@@ -145,3 +145,19 @@ def test_lexeme_index_next_to_rum(both):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'search_entry_terms_gin'")
         assert (cursor.fetchone() is not None) == PostgresBackend().has_rum()
+
+
+def test_migration_fills_the_facet_terms_the_backend_writes(both):
+    # Migration 0003 computes facet_terms in SQL for rows indexed before it.
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("migralex.search.migrations.0003_facet_terms_narrow_rows")
+    query = "SELECT document_id, facet_terms::text FROM search_searchentry ORDER BY 1"
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        written = cursor.fetchall()
+        cursor.execute(migration.FILL_FACET_TERMS)
+        cursor.execute(query)
+        assert cursor.fetchall() == written
