@@ -44,6 +44,10 @@ UNANCHORED_THRESHOLDS = (0.7, 0.8, 0.9, 1.0)  # 1.0: never without an anchor wor
 THEME_C = 8.0
 RELEVANCE_C = 4.0
 TYPE_C = 8.0
+# The country head is only consulted when no gazette, institution or name gives the country,
+# and only when its best guess is clear (``pipeline``): weakly regularised, it is clear more
+# often, above all on Arabic texts (5-fold CV: Arabic 0.79 -> 0.84, French 0.88 -> 0.89).
+COUNTRY_C = 512.0
 
 
 def devset_examples() -> list[dict]:
@@ -162,11 +166,12 @@ def _fit_heads(
         "kind": "binary",
     }
 
-    for head, key in (("doc_type", "doc_type"), ("country", "country")) if with_types else ():
-        mask = np.array([bool(e.get(key)) for e in examples])
-        labels = [e[key] for e, keep in zip(examples, mask, strict=True) if keep]
+    multiclass = (("doc_type", TYPE_C), ("country", COUNTRY_C)) if with_types else ()
+    for head, C in multiclass:
+        mask = np.array([bool(e.get(head)) for e in examples])
+        labels = [e[head] for e, keep in zip(examples, mask, strict=True) if keep]
         if len(set(labels)) >= 2:
-            clf = LogisticRegression(C=TYPE_C, max_iter=3000)
+            clf = LogisticRegression(C=C, max_iter=3000)
             clf.fit(X[mask], labels)
             heads[head] = {
                 "classes": [str(c) for c in clf.classes_],
