@@ -13,6 +13,7 @@ SIGXCPU), and all of them are killed a few seconds before the sandbox's wall clo
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import resource
@@ -113,9 +114,10 @@ class _Batch:
             image, dpi = _render(pdf, index)
             path = tmp / f"page-{index}.tif"
             image.save(path, compression="packbits", dpi=(dpi, dpi))
-            images.append(str(path))
+            images.append(path)
             dpis.add(dpi)
-        listing.write_text("\n".join(images) + "\n")
+        listing.write_text("".join(f"{path}\n" for path in images))
+        self.images = images
         self.stderr = open(tmp / f"stderr-{pages.start}", "w+b")  # noqa: SIM115 - closed in text()
         env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": str(tmp)}
         command = ["tesseract", str(listing), str(self.output), "-l", languages, "--psm", "3"]
@@ -127,7 +129,8 @@ class _Batch:
         if cpu_seconds is not None:
             # Set after the start, but RLIMIT_CPU counts the process's CPU time from its start.
             limit = math.ceil(cpu_seconds)
-            resource.prlimit(self.process.pid, resource.RLIMIT_CPU, (limit, limit + 1))
+            with contextlib.suppress(ProcessLookupError):  # already gone: nothing to limit
+                resource.prlimit(self.process.pid, resource.RLIMIT_CPU, (limit, limit + 1))
 
     def text(self) -> tuple[list[str], str]:
         """(one text per page, "") or ([], the reason it failed); the process has exited."""
@@ -135,8 +138,12 @@ class _Batch:
         self.stderr.seek(0)
         lines = self.stderr.read().decode("utf-8", "replace").strip().splitlines()
         self.stderr.close()
-        if code == -signal.SIGXCPU or code == -signal.SIGKILL:
+        for path in self.images:  # a long document's pages do not pile up on disk
+            path.unlink(missing_ok=True)
+        if code == -signal.SIGXCPU:
             return [], "OCR stopped: CPU time limit reached"
+        if code == -signal.SIGKILL:
+            return [], "OCR stopped: tesseract killed (CPU or memory limit)"
         output = self.output.with_suffix(".txt")
         if code != 0 or not output.exists():
             return [], f"OCR failed (tesseract exit {code}): {(lines or ['?'])[-1][:200]}"
@@ -154,12 +161,12 @@ def _run_batches(
 ) -> tuple[list[str], str]:
     """Run the batches, as many at a time as there are cores, rendering the next batch while
     the others are read; (texts in page order, "") or ([], the reason OCR failed)."""
-    cpu_left = _cpu_left()
+    cpu_left, cores = _cpu_left(), _cores()
     total = sum(len(b) for b in batches)
     waiting, running, texts = list(batches), [], {}
     try:
         while waiting or running:
-            while waiting and len(running) < _cores():
+            while waiting and len(running) < cores:
                 pages = waiting.pop(0)
                 share = None if cpu_left is None else cpu_left * len(pages) / total
                 running.append(_Batch(pdf, pages, languages, tmp, share))
