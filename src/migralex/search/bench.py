@@ -201,7 +201,7 @@ def _vocabulary(rng: random.Random) -> dict[str, list[str]]:
     for lang, syllables in SYLLABLES.items():
         real = list(dict.fromkeys(vocab[lang]))
         rng.shuffle(real)
-        made = set()
+        made: set[str] = set()
         while len(made) < 30_000:
             made.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 5))))
         # Real words take the frequent ranks, the generated tail makes the Zipf vocabulary.
@@ -348,7 +348,10 @@ def _measure(backend, args) -> dict:
     queries = _queries(max(args.queries, 200), args.seed)
     for q in queries[:20]:  # warm the caches, as a running server has them
         services.search(q, backend=backend)
-    plain, faceted, plain_cpu, faceted_cpu = [], [], [], []
+    plain: list[float] = []
+    faceted: list[float] = []
+    plain_cpu: list[float] = []
+    faceted_cpu: list[float] = []
     for q in queries:
         for facets, wall, cpu in ((False, plain, plain_cpu), (True, faceted, faceted_cpu)):
             t0, c0 = time.perf_counter(), time.process_time()

@@ -269,7 +269,8 @@ class PostgresBackend:
         return _has_rum[self.rum_index]
 
     def _where(self, plan: SearchPlan) -> tuple[list[str], list]:
-        where, params = [], []
+        where: list[str] = []
+        params: list = []
         for clause in plan.must_not:
             where.append("NOT (vector @@ %s::tsquery)")
             params.append(_clause(clause))
