@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import random
 import resource
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -194,9 +195,12 @@ def run(args) -> dict:
         return _measure(args, rng)
     finally:
         teardown_databases(old_config, verbosity=0)
+        shutil.rmtree(scratch, ignore_errors=True)  # originals, index, generated pages
 
 
 def _measure(args, rng: random.Random) -> dict:
+    from django.conf import settings
+
     from migralex.ingestion import sandbox, services
 
     figures: dict = {}
@@ -214,7 +218,8 @@ def _measure(args, rng: random.Random) -> dict:
     sandbox.PendingParse._collect = watched
     try:
         _timed([("warm-up.html", html_page(rng, -1))])  # fork server start, imports
-        folder = Path(tempfile.mkdtemp(prefix="migralex-bench-html-"))
+        folder = Path(settings.DATA_DIR) / "html-pages"
+        folder.mkdir()
         for i in range(args.html):
             (folder / f"page-{i:05d}.html").write_bytes(html_page(rng, i))
         stages: dict[str, float] = {}
