@@ -34,7 +34,15 @@ def test_bench_web_runs_and_reports_its_figures(tmp_path):
     assert figures["docs"] == figures["indexed"] == 60
     assert figures["errors"] == 0, figures.get("first_errors")
     assert figures["requests"] > 0 and figures["requests_per_s"] > 0
-    for key in ("p50_ms", "p95_ms", "search_p95_ms", "document_p95_ms", "dashboard_p95_ms"):
+    for key in (
+        "p50_ms",
+        "p95_ms",
+        "search_p95_ms",
+        "document_p95_ms",
+        "dashboard_p95_ms",
+        "server_cpu_ms_per_request",
+        "client_cpu_ms_per_request",
+    ):
         assert key in figures
 
 

@@ -11,8 +11,9 @@ What it does, each step in its own process so the benchmark never touches the us
    search pages (1-3 words, some with facet filters, pages 1-3), document pages and dashboards
    in French, Arabic and English for a fixed time, and every latency is recorded.
 
-Printed figures: requests/s, p50/p95/p99/max latency overall and per page kind, errors, and
-the set-up times (generation, indexing, first dashboard count).
+Printed figures: requests/s, p50/p95/p99/max latency overall and per page kind, errors, CPU per
+measured request of the server (every web process) and of the clients themselves, and the set-up
+times (generation, indexing, first dashboard count).
 """
 
 from __future__ import annotations
@@ -378,13 +379,7 @@ def run(args) -> dict:
             stderr=server_log,
         )
         _wait_up(port, server)
-        cpu_before = _cpu_seconds(server.pid)
-        figures = _load(port, args, setup["max_id"])
-        cpu = _cpu_seconds(server.pid) - cpu_before
-        if figures["requests"] and cpu >= 0:
-            # CPU the server spent per request: unlike latency, it does not depend on what else
-            # the machine is running (the warm-up requests are included, a few among thousands).
-            figures["server_cpu_ms_per_request"] = round(cpu * 1000 / figures["requests"], 2)
+        figures = _load(port, args, setup["max_id"], server.pid)
     except RuntimeError as exc:
         raise CommandError(str(exc)) from exc
     finally:
@@ -432,7 +427,7 @@ def _generate_in_subprocess(env: dict, args) -> dict:
     return setup
 
 
-def _load(port: int, args, max_id: int) -> dict:
+def _load(port: int, args, max_id: int, server_pid: int) -> dict:
     rng = random.Random(args.seed)
     vocab = _vocabulary(random.Random(args.seed))
     # Warm-up: one request of each kind, so the first dashboard count is not measured.
@@ -441,6 +436,8 @@ def _load(port: int, args, max_id: int) -> dict:
         conn.request("GET", path[1])
         conn.getresponse().read()
         conn.close()
+    server_cpu = _cpu_seconds(server_pid)
+    client_cpu = time.process_time()
     results: list[tuple[str, float]] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -465,6 +462,8 @@ def _load(port: int, args, max_id: int) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    server_cpu = _cpu_seconds(server_pid) - server_cpu if server_cpu >= 0 else -1.0
+    client_cpu = time.process_time() - client_cpu
     latencies = [t for _, t in results]
     out = {
         "clients": args.clients,
@@ -477,6 +476,12 @@ def _load(port: int, args, max_id: int) -> dict:
         "p99_ms": _ms(_percentile(latencies, 99)),
         "max_ms": _ms(max(latencies, default=0.0)),
     }
+    if results:
+        # CPU per measured request: unlike latency, it does not depend on what else the machine
+        # runs. The clients share the machine with the server, so their own cost is shown too.
+        if server_cpu >= 0:
+            out["server_cpu_ms_per_request"] = round(server_cpu * 1000 / len(results), 2)
+        out["client_cpu_ms_per_request"] = round(client_cpu * 1000 / len(results), 2)
     for kind, _weight in MIX:
         values = [t for k, t in results if k == kind]
         out[f"{kind}_p95_ms"] = _ms(_percentile(values, 95))
