@@ -78,3 +78,20 @@ def test_snippet_looks_for_matches_in_long_texts_without_reading_everything():
     html = highlight.snippet(text, set(text_terms("travail", "fr")), (), "fr")
     assert html.count("<mark>travail</mark>") == 1
     assert html.startswith("… ") and html.endswith(" …")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    stems=st.lists(st.sampled_from(WORDS + ["trav", "travail", "tra", "عمل", "عم"]), max_size=12),
+    text=text_strategy,
+)
+def test_factored_stem_pattern_finds_the_words_a_flat_alternation_finds(stems, text):
+    import re
+
+    cores = [highlight._core(s) for s in stems if s]
+    if not cores:
+        return
+    flat = re.compile("|".join("".join(c) for c in cores))
+    factored = re.compile(highlight._trie_pattern(cores))
+    for word in re.findall(r"\w+", text) + stems:
+        assert bool(flat.search(word)) == bool(factored.search(word))

@@ -17,6 +17,7 @@ process (``*_cpu_ms``) and the load average at the end, because the machine is s
 
 from __future__ import annotations
 
+import json
 import random
 import resource
 import shutil
@@ -182,7 +183,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--queries", type=int, default=400, help="queries to time (>= 200)")
     parser.add_argument("--backend", choices=["tantivy", "postgres"], default="tantivy")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--keep", metavar="DIR", help="build the tantivy index in DIR and keep it")
+    parser.add_argument(
+        "--keep", metavar="DIR", help="build the tantivy index in DIR and keep it, for --reuse"
+    )
+    parser.add_argument(
+        "--reuse",
+        metavar="DIR",
+        help="time only the queries, on the index kept in DIR by --keep (same --docs, --seed)",
+    )
 
 
 def _vocabulary(rng: random.Random) -> dict[str, list[str]]:
@@ -314,10 +322,15 @@ def run(args) -> dict:
 
     if args.docs < 1 or args.queries < 1:
         raise CommandError("--docs and --queries must be positive")
+    if args.reuse:
+        return _rerun(args)
     scratch = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="migralex-bench-"))
     backend = _scratch_backend(args.backend, scratch)
     try:
-        return _measure(backend, args)
+        built = _build(backend, args)
+        if args.keep:
+            (scratch / BUILD_FILE).write_text(json.dumps(built))
+        return _figures(backend, args, built)
     finally:
         if args.backend == "postgres":
             _drop_scratch_table()
@@ -325,8 +338,28 @@ def run(args) -> dict:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _measure(backend, args) -> dict:
-    from migralex.search import services
+# The build figures of a kept index, so that --reuse reports them without rebuilding.
+BUILD_FILE = "bench-build.json"
+
+
+def _rerun(args) -> dict:
+    from migralex.cli import CommandError
+    from migralex.search.backends.tantivy_backend import TantivyBackend
+
+    scratch = Path(args.reuse)
+    try:
+        built = json.loads((scratch / BUILD_FILE).read_text())
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"no index kept by --keep in {scratch}: {exc}") from None
+    if args.backend != "tantivy" or (built["docs"], built["seed"]) != (args.docs, args.seed):
+        raise CommandError(
+            f"{scratch} holds a tantivy index of --docs {built['docs']} --seed {built['seed']}"
+        )
+    return _figures(TantivyBackend(scratch / "index"), args, built)
+
+
+def _build(backend, args) -> dict:
+    """Generate the corpus, index it; the indexing figures."""
     from migralex.search.analysis import text_terms
 
     records = list(_records(args.docs, args.seed))  # generation is not indexing: done first
@@ -344,7 +377,19 @@ def _measure(backend, args) -> dict:
     started, started_cpu = time.perf_counter(), time.process_time()
     backend.index(analysed(), bulk=True, replace=False)
     index_s = time.perf_counter() - started
-    index_cpu_s = time.process_time() - started_cpu
+    return {
+        "docs": args.docs,
+        "seed": args.seed,
+        "index_docs_per_s": round(args.docs / index_s),
+        "index_cpu_s": round(time.process_time() - started_cpu, 1),
+        "text_bytes": text_bytes,
+    }
+
+
+def _figures(backend, args, built: dict) -> dict:
+    """Time the queries; all the figures."""
+    from migralex.search import services
+
     queries = _queries(max(args.queries, 200), args.seed)
     for q in queries[:20]:  # warm the caches, as a running server has them
         services.search(q, backend=backend)
@@ -359,11 +404,12 @@ def _measure(backend, args) -> dict:
             wall.append((time.perf_counter() - t0) * 1000)
             cpu.append((time.process_time() - c0) * 1000)
     size = backend.size_bytes()
+    text_bytes = built["text_bytes"]
     return {
         "engine": backend.name
         + ("+rum" if args.backend == "postgres" and backend.has_rum() else ""),
         "docs": args.docs,
-        "index_docs_per_s": round(args.docs / index_s),
+        "index_docs_per_s": built["index_docs_per_s"],
         "index_mb": round(size / 1e6, 1),
         "text_mb": round(text_bytes / 1e6, 1),
         "index_to_text": round(size / text_bytes, 2),
@@ -372,10 +418,12 @@ def _measure(backend, args) -> dict:
         "p95_ms": _percentile(plain, 95),
         "p50_facets_ms": _percentile(faceted, 50),
         "p95_facets_ms": _percentile(faceted, 95),
+        # Peak of this process: with --reuse, the searching process only; otherwise it
+        # includes the generated corpus, held in memory so that generation is not timed.
         "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         # The machine is shared: wall-clock figures depend on the load. The CPU time of this
         # process (all its threads; not the PostgreSQL server's) says what the work costs.
-        "index_cpu_s": round(index_cpu_s, 1),
+        "index_cpu_s": built["index_cpu_s"],
         "p50_cpu_ms": _percentile(plain_cpu, 50),
         "p95_cpu_ms": _percentile(plain_cpu, 95),
         "p95_facets_cpu_ms": _percentile(faceted_cpu, 95),
