@@ -66,8 +66,10 @@ def countries() -> list[dict]:
 
 @lru_cache(maxsize=1)
 def country_index() -> PhraseIndex:
-    # Country cues are proper names: matched unstemmed (see terms.name_terms).
-    entries = _entries(countries(), "code", "cues", with_labels=True)
+    # Country cues are proper names: matched unstemmed (see terms.name_terms). Labels are not
+    # cues: "International" / "دولي" (any international transport) and "مالي" ("financial",
+    # not Mali) would be read everywhere; the countries' names are among their cues.
+    entries = _entries(countries(), "code", "cues", with_labels=False)
     return build_index((phrase, code, "names") for phrase, code, _ in entries)
 
 
