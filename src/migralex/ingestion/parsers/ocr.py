@@ -1,10 +1,11 @@
 """OCR of scanned PDFs: pdfium renders each page to a grayscale image, Tesseract reads it.
 
-No OCRmyPDF: it rasterises with Ghostscript and builds a PDF/A we never keep, which cost more
-CPU than the recognition itself. Pages are split into one batch per core; each batch is one
-single-threaded ``tesseract`` process (``OMP_THREAD_LIMIT=1``: its own threads only fight the
-other batches on a shared machine) reading a list of page images, so its language models load
-once per batch, not once per page. Tesseract writes Arabic in logical order.
+No OCRmyPDF: it rasterises with Ghostscript and builds a PDF/A we never keep (on the same
+generated scans it used a third more CPU per page, 2.27 s against 1.69). Pages are split into
+one batch per core; each batch is one single-threaded ``tesseract`` process
+(``OMP_THREAD_LIMIT=1``: with two OpenMP threads one page took 15 CPU seconds instead of 2 on
+this loaded 2-core machine) reading a list of page images, so its language models load once per
+batch, not once per page. Tesseract writes Arabic in logical order.
 
 Limits: this runs inside the sandbox worker, whose ``RLIMIT_CPU`` does not cover its children,
 so each ``tesseract`` gets its share of the CPU time the worker has left (a runaway batch dies of
