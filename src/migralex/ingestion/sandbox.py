@@ -219,7 +219,7 @@ def _parse_task(kind: str, path: str, options: dict, limits: Limits) -> tuple[st
         ):
             _prepare(out, options)
         own = resource.getrusage(resource.RUSAGE_SELF)
-        tools = resource.getrusage(resource.RUSAGE_CHILDREN)  # ocrmypdf, tesseract, gs
+        tools = resource.getrusage(resource.RUSAGE_CHILDREN)  # tesseract and other tools
         out["sandbox"] = {
             "max_rss_mb": round(max(own.ru_maxrss, tools.ru_maxrss) / 1024, 1),
             "cpu_seconds": round(_cpu_seconds() - before, 3),
