@@ -12,7 +12,7 @@ from django.test import Client
 from werkzeug.wrappers import Response
 
 from migralex.alerts import services, webhooks
-from migralex.alerts.models import Delivery, Frequency, Hit
+from migralex.alerts.models import Delivery, Frequency, Hit, MatchedVersion
 from migralex.documents import services as documents
 from migralex.documents.choices import RelationType, Visibility
 from tests.alerts.conftest import make_document
@@ -158,3 +158,19 @@ def test_paused_alerts_do_not_match(user):
     services.saved_search_pause(saved)
     _, version = _asylum_text()
     assert services.version_percolate(version) == []
+
+
+def test_without_any_saved_search_a_version_is_marked_matched_without_building_its_record(
+    user, monkeypatch
+):
+    _, version = make_document("Loi sur l'asile", "asile")
+
+    def no_record(version):
+        raise AssertionError("nothing can match: the index record must not be built")
+
+    monkeypatch.setattr(services, "version_record", no_record)
+    assert services.version_percolate(version) == []
+    assert MatchedVersion.objects.filter(version=version, hits=0).exists()
+    monkeypatch.undo()
+    services.saved_search_create(user, "asile")
+    assert services.version_percolate(version) == []  # matched once only

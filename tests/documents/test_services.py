@@ -37,6 +37,20 @@ def test_version_add_new_unchanged_and_changed_with_diff():
     assert Version.objects.filter(document=document).count() == 2
 
 
+def test_version_add_to_a_new_document_asks_nothing_and_numbers_it_one():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    document = DocumentFactory()
+    with CaptureQueriesContext(connection) as queries:
+        first = services.version_add(document, "Article 1\nLes étrangers.", new_document=True)
+    assert first.created and first.version.number == 1
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    document.refresh_from_db()
+    assert document.current_version_id == first.version.pk
+    assert services.version_add(document, "Article 1 Les étrangers.").created is False
+
+
 def test_relation_to_unknown_text_is_resolved_when_it_arrives():
     decree = DocumentFactory(doc_type="decree")
     relation = services.relation_add(

@@ -164,7 +164,7 @@ def saved_search_unsubscribe(token: str) -> SavedSearch | None:
 # --- the percolator over the saved searches ---------------------------------------------------
 
 _cache_lock = threading.Lock()
-_cache: dict = {"key": None, "percolator": None}
+_cache: dict = {"key": None, "percolator": None, "follows": False}
 
 
 def _active() -> Q:
@@ -174,19 +174,27 @@ def _active() -> Q:
 def percolator_current() -> Percolator:
     """The percolator over every active saved search, rebuilt when one was added, changed or
     removed (the count, the last change and the highest id say so in one query)."""
-    stamp = SavedSearch.objects.filter(_active()).aggregate(
-        n=Count("id"), changed=Max("updated_at"), last=Max("id")
+    return _percolator_state()[0]
+
+
+def _percolator_state() -> tuple[Percolator, bool]:
+    """The percolator and whether any active alert follows a document, from one query."""
+    stamp = SavedSearch.objects.aggregate(
+        n=Count("id", filter=_active()),
+        changed=Max("updated_at", filter=_active()),
+        last=Max("id", filter=_active()),
+        follows=Count("id", filter=Q(paused=False, followed_document__isnull=False)),
     )
     key = (stamp["n"], stamp["changed"], stamp["last"])
     with _cache_lock:
         if _cache["key"] == key:
-            return _cache["percolator"]
+            return _cache["percolator"], bool(stamp["follows"])
     percolator = percolator_build(
         SavedSearch.objects.filter(_active()).only("id", "query", "filters", "expand")
     )
     with _cache_lock:
         _cache.update(key=key, percolator=percolator)
-    return percolator
+    return percolator, bool(stamp["follows"])
 
 
 def percolator_build(saved_searches: Iterable[SavedSearch]) -> Percolator:
@@ -213,26 +221,35 @@ def version_record(version: Version):
 
 def version_percolate(version: Version, *, notify: bool = True) -> list[Hit]:
     """Match ``version`` against every saved search and store the hits, once per version: a
-    version already matched (a retried task, a re-ingested file) returns [] and does nothing.
-    Hits are limited to documents the alert's owner may see. Notifications are queued after
-    commit."""
-    if MatchedVersion.objects.filter(version=version).exists():
-        return []
+    version already matched (a retried task, a re-ingested file) returns [] and does nothing
+    (the unique MatchedVersion refuses the second run). Hits are limited to documents the
+    alert's owner may see. Notifications are queued after commit.
+
+    The index record (the version's terms: most of the cost) is built only when a saved
+    search could match: with no active search and no followed document there is none."""
     doc = version.document
-    record = version_record(version)
-    keys, errors = percolator_current().match(DocFacts.from_record(record))
-    saved_by_id = {
-        s.pk: s
-        for s in SavedSearch.objects.filter(pk__in=keys).select_related("user") | _followers_of(doc)
-    }
+    percolator, follows = _percolator_state()
+    keys: list = []
+    errors: list = []
+    record = None
+    if percolator.size:
+        record = version_record(version)
+        keys, errors = percolator.match(DocFacts.from_record(record))
+    saved_by_id = {}
+    if keys or follows:
+        found = SavedSearch.objects.filter(pk__in=keys).select_related("user")
+        if follows:
+            found = found | _followers_of(doc)
+        saved_by_id = {s.pk: s for s in found}
     hits = []
-    access = set(record.access)
-    for saved in saved_by_id.values():
-        # The index's own access rule (documents_visible_to as tokens): an alert never reveals
-        # a document its owner could not find by searching.
-        tokens = user_access_tokens(saved.user)
-        if tokens is None or access.intersection(tokens):
-            hits.append(Hit(saved_search=saved, version=version, document=doc))
+    if saved_by_id:
+        access = set((record or version_record(version)).access)
+        for saved in saved_by_id.values():
+            # The index's own access rule (documents_visible_to as tokens): an alert never
+            # reveals a document its owner could not find by searching.
+            tokens = user_access_tokens(saved.user)
+            if tokens is None or access.intersection(tokens):
+                hits.append(Hit(saved_search=saved, version=version, document=doc))
     try:
         with transaction.atomic():
             MatchedVersion.objects.create(
@@ -242,7 +259,7 @@ def version_percolate(version: Version, *, notify: bool = True) -> list[Hit]:
             )
             Hit.objects.bulk_create(hits, ignore_conflicts=True)
     except IntegrityError:
-        return []  # a concurrent run matched this version first
+        return []  # matched before (a retry, or a concurrent run)
     if notify and hits:
         ids = [h.saved_search_id for h in hits]
         transaction.on_commit(lambda: _queue_notifications(ids))

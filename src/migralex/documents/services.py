@@ -86,14 +86,19 @@ def version_add(
     source_url: str = "",
     fetched_at=None,
     minhash: bytes | None = None,
+    new_document: bool = False,
 ) -> VersionResult:
-    """Add a version to ``document`` unless its normalised text equals the current one."""
+    """Add a version to ``document`` unless its normalised text equals the current one.
+    ``new_document``: the caller created ``document`` in this transaction, so it has no
+    version yet and the two look-ups for its current and last versions are skipped."""
     normalized = clean(raw_text) if normalized_text is None else normalized_text
     content_hash = content_hash_of(normalized)
-    current = Version.objects.select_for_update().filter(pk=document.current_version_id).first()
-    if current is not None and current.content_hash == content_hash:
-        return VersionResult(current, created=False)
-    last_number = document.versions.aggregate(n=Max("number"))["n"] or 0
+    current, last_number = None, 0
+    if not new_document:
+        current = Version.objects.select_for_update().filter(pk=document.current_version_id).first()
+        if current is not None and current.content_hash == content_hash:
+            return VersionResult(current, created=False)
+        last_number = document.versions.aggregate(n=Max("number"))["n"] or 0
     version = Version.objects.create(
         document=document,
         number=last_number + 1,

@@ -192,6 +192,7 @@ def _save(ctx: Context, unit: Unit) -> None:
                     source_url=unit.source_url or ctx.source_url,
                     fetched_at=ctx.fetched_at,
                     minhash=dedup.signature_bytes(unit.signature),
+                    new_document=created_document,
                 )
                 outcome["document"] = unit.document
                 if not result.created:
