@@ -2,8 +2,9 @@
 
 Terms come from our own analyser (``IndexRecord.body_terms``) joined by spaces and indexed with
 tantivy's whitespace tokenizer, so tantivy never re-analyses text and the query side uses the very
-same terms. Facet fields are raw fast fields, aggregated by tantivy itself over the matching
-documents (no Python scan of the result set). Filters are term-set queries on indexed fields.
+same terms. Facets are aggregated by tantivy itself over the matching documents (no Python scan
+of the result set), on columns of exactly one value per document (see ``_SLOTS``). Filters are
+term queries on indexed fields.
 
 Concurrency: one writer at a time across processes (an ``flock`` on a file in the index dir;
 tantivy's own lock would fail instead of waiting); readers in any process, reloaded after our own
@@ -27,7 +28,7 @@ import tantivy
 
 from migralex.search.plan import FACETS, MAX_FACET_VALUES, Clause, IndexRecord, SearchPlan
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 LOCK_NAME = ".migralex-writer.lock"
 LOCK_TIMEOUT_S = 120
 # Exact-language matches always rank above matches found only through thesaurus expansion.
@@ -36,6 +37,15 @@ EXPANSION_BOOST = 0.3
 TITLE_BOOST = 1.5
 MAX_TERM_FILTERS = 16
 _FACET_FIELD = {name: f"f_{name}" for name in FACETS if name != "year"}
+# Facet counting reads one fast column per slot: a document's first values go to its slots, one
+# value each ("" when it has fewer), the rare rest to one multi-valued "more" column. tantivy
+# aggregates a column of exactly one value per document 4 to 10 times faster than one of zero or
+# several (measured: 0.25 ms against 2.7 ms over 80k matches), and a facet's count is the sum
+# over its slots, since a document never repeats a value.
+_SLOTS = {"theme": 4, "group": 3, "lang": 2}
+_COLUMNS = {name: [f"c_{name}_{k}" for k in range(_SLOTS.get(name, 1))] for name in _FACET_FIELD}
+_MORE = {name: f"c_{name}_more" for name in _FACET_FIELD}
+_ALL_VALUES = 65_535  # terms aggregation size: every value, so that slot sums are exact
 
 
 class IndexLockTimeout(RuntimeError):
@@ -49,7 +59,10 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("body", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("title", tokenizer_name="whitespace", index_option="position")
     for field in _FACET_FIELD.values():
-        sb.add_text_field(field, tokenizer_name="raw", fast=True, index_option="basic")
+        sb.add_text_field(field, tokenizer_name="raw", index_option="basic")
+    for name, columns in _COLUMNS.items():
+        for field in [*columns, _MORE[name]]:
+            sb.add_text_field(field, tokenizer_name="raw", fast=True, index_option="basic")
     sb.add_unsigned_field("year", stored=False, indexed=True, fast=True)
     sb.add_integer_field("date", stored=False, indexed=False, fast=True)
     sb.add_text_field("access", tokenizer_name="raw", index_option="basic")
@@ -159,8 +172,14 @@ class TantivyBackend:
         doc.add_text("body", " ".join(record.body_terms))
         doc.add_text("title", " ".join(record.title_terms))
         for name, field in _FACET_FIELD.items():
-            for value in record.facets.get(name, ()):
+            values = list(dict.fromkeys(record.facets.get(name, ())))
+            for value in values:
                 doc.add_text(field, value)
+            columns = _COLUMNS[name]
+            for k, column in enumerate(columns):
+                doc.add_text(column, values[k] if k < len(values) else "")
+            for value in values[len(columns) :]:
+                doc.add_text(_MORE[name], value)
         doc.add_unsigned("year", record.year)
         doc.add_integer("date", record.date_ord)
         for token in record.access:
@@ -238,22 +257,24 @@ class TantivyBackend:
         return result.count, hits, pending.result
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict:
-        aggs = {
-            name: {"terms": {"field": field, "size": MAX_FACET_VALUES}}
-            for name, field in _FACET_FIELD.items()
-        }
-        aggs["year"] = {"terms": {"field": "year", "size": MAX_FACET_VALUES}}
+        aggs = {"year": {"terms": {"field": "year", "size": MAX_FACET_VALUES + 1}}}
+        for name, columns in _COLUMNS.items():
+            for column in [*columns, _MORE[name]]:
+                # One slot alone is the facet: its top values are the facet's (plus ""); slots
+                # to be summed need every value.
+                size = MAX_FACET_VALUES + 1 if len(columns) == 1 else _ALL_VALUES
+                aggs[column] = {"terms": {"field": column, "size": size}}
         raw = searcher.aggregate(query, aggs)
         facets = {}
         for name in FACETS:
-            buckets = raw.get(name, {}).get("buckets", [])
-            values = [
-                (str(int(b["key"])) if name == "year" else b["key"], int(b["doc_count"]))
-                for b in buckets
-            ]
-            if name == "year":
-                values = [(v, c) for v, c in values if v != "0"]
-            facets[name] = sorted(values, key=lambda vc: (-vc[1], vc[0]))
+            counts: dict[str, int] = {}
+            for column in ["year"] if name == "year" else [*_COLUMNS[name], _MORE[name]]:
+                for bucket in raw.get(column, {}).get("buckets", []):
+                    key = str(int(bucket["key"])) if name == "year" else bucket["key"]
+                    counts[key] = counts.get(key, 0) + int(bucket["doc_count"])
+            counts.pop("0" if name == "year" else "", None)  # unknown year, empty slot
+            ranked = sorted(counts.items(), key=lambda vc: (-vc[1], vc[0]))
+            facets[name] = ranked[:MAX_FACET_VALUES]
         return facets
 
     # --- query building ---------------------------------------------------------------------
