@@ -312,3 +312,20 @@ def test_same_item_in_another_file_is_a_duplicate_and_a_refetch_is_unchanged():
     refetched = one((text + "  ").encode(), "item", source=source, item_id="guid-9")
     assert refetched.status == "unchanged"
     assert Version.objects.count() == 2
+
+
+def test_a_new_original_is_stored_with_its_sniffed_mime_type_in_one_insert():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = b"<!DOCTYPE html><html><head><title>Loi</title></head><body><p>Texte.</p></body></html>"
+    with CaptureQueriesContext(connection) as queries:
+        outcome = one(data, "page.bin")
+    assert outcome.status in ("ok", "degraded")
+    assert StoredFile.objects.get(sha256=sha256_bytes(data)).mime_type == "text/html"
+    assert not [q for q in queries.captured_queries if 'UPDATE "documents_storedfile"' in q["sql"]]
+    declared = one(b"Texte brut d'une loi.", "a.txt", declared_type="text/x-declared")
+    assert declared.status == "ok"
+    assert StoredFile.objects.get(sha256=sha256_bytes(b"Texte brut d'une loi.")).mime_type == (
+        "text/x-declared"
+    )

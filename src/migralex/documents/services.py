@@ -162,7 +162,8 @@ def document_set_themes(
     document.theme_links.filter(
         pk__in=[link.pk for link in links if link.theme_id not in stronger]
     ).delete()
-    known = set(Theme.objects.values_list("id", flat=True))
+    themes = list(themes)
+    known = set(Theme.objects.values_list("id", flat=True)) if themes else set()
     for theme_id, score in themes:
         if theme_id in known and theme_id not in stronger:
             DocumentTheme.objects.create(

@@ -97,7 +97,8 @@ class Context:
 
 
 def stage_store(ctx: Context) -> None:
-    """Reads ``ctx.data``; writes the original blob and its StoredFile row."""
+    """Reads ``ctx.data``; writes the original blob and its StoredFile row, and the sniffed
+    kind to ``ctx.kind`` for stage_detect."""
     limit = settings.MAX_UPLOAD_BYTES
     if len(ctx.data) > limit:
         processing_log_record(
@@ -105,18 +106,30 @@ def stage_store(ctx: Context) -> None:
         )
         raise StageFailed("rejected", f"too big: {len(ctx.data)} bytes (limit {limit})")
     with processing_stage(ctx.run_id, "store") as outcome:
+        # A new StoredFile is written with its MIME type (declared, else sniffed) in one INSERT
+        # rather than updated by stage_detect; a sniffing failure is left to stage_detect.
+        ctx.kind = _sniff(ctx.data)
+        mime_type = ctx.declared_type or MIME_OF_KIND.get(ctx.kind, "")
         try:
-            ctx.stored_file = stored_file_put(ctx.data, ctx.name, ctx.declared_type)
+            ctx.stored_file = stored_file_put(ctx.data, ctx.name, mime_type)
         except OSError as exc:
             raise StageFailed("error", f"could not store the original: {exc}") from exc
         outcome["stored_file"] = ctx.stored_file
         outcome["message"] = f"{ctx.stored_file.sha256[:12]} ({len(ctx.data)} bytes)"
 
 
+def _sniff(data: bytes) -> str:
+    try:
+        return detect.detect_kind(data)
+    except Exception:
+        return ""
+
+
 def stage_detect(ctx: Context) -> None:
-    """Reads the bytes; writes ``ctx.kind`` (and the StoredFile's MIME type when unknown)."""
+    """Reads the bytes; writes ``ctx.kind`` (and the StoredFile's MIME type when unknown).
+    The kind stage_store sniffed from these same bytes is reused."""
     with processing_stage(ctx.run_id, "detect", stored_file=ctx.stored_file) as outcome:
-        ctx.kind = detect.detect_kind(ctx.data)
+        ctx.kind = ctx.kind or detect.detect_kind(ctx.data)
         outcome["message"] = ctx.kind
         if ctx.stored_file is not None and not ctx.stored_file.mime_type:
             ctx.stored_file.mime_type = MIME_OF_KIND.get(ctx.kind, "")
