@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from migralex.documents import selectors
@@ -85,8 +84,8 @@ def latest_html(user, limit: int = 10) -> str:
                 title,
                 doc_type_label(doc_type),
                 format_html(" · <bdi>{}</bdi>", country) if country else "",
-                date_format(template_localtime(created), "c"),
-                date_format(template_localtime(created), "SHORT_DATE_FORMAT"),
+                date_format(timezone.localtime(created), "c"),
+                date_format(timezone.localtime(created), "SHORT_DATE_FORMAT"),
             )
             for pk, title, doc_type, country, created in rows
         ),
