@@ -2,6 +2,8 @@
 command's report, never asserted here)."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 
@@ -44,6 +46,21 @@ def test_bench_web_runs_and_reports_its_figures(tmp_path):
         "client_cpu_ms_per_request",
     ):
         assert key in figures
+
+    # The kept store is reused; an index emptied meanwhile (a schema change) is rebuilt first.
+    shutil.rmtree(data_dir / "index")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+    assert done.returncode == 0, done.stderr
+    check = [sys.executable, "-m", "migralex.web.bench", "index-check", "60"]
+    env = {
+        **os.environ,
+        "MIGRALEX_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "migralex.config.settings.dev",
+    }
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(check, capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"reindexed": 0}
 
 
 def test_bench_web_refuses_a_real_data_dir(tmp_path):
