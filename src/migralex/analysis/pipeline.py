@@ -23,6 +23,18 @@ from migralex.analysis.relations import extract_relations
 from migralex.analysis.terms import name_terms
 from migralex.common.text import clean
 
+_FILE_NAME = re.compile(r"^\S+\.(?:pdf|html?|txt|docx?|odt|xml|json|rtf)$", re.IGNORECASE)
+
+
+def usable_title(title: str | None) -> str | None:
+    """A document title worth reading as a heading: not empty, not a bare file name nor a URL
+    (the ingestion may title a document after its file until the text says better)."""
+    title = (title or "").strip()
+    if not title or _FILE_NAME.match(title) or title.startswith(("http://", "https://")):
+        return None
+    return title
+
+
 # Bounded work on long texts: the heading and first pages decide type, country, themes; the
 # references, dates and relations are read from a prefix large enough for a long law's
 # preamble and amending articles. A 300-page law thus costs what ~70 pages cost.

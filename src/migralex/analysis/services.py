@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import sys
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from migralex.analysis.pipeline import analyse_text
+from migralex.analysis.pipeline import analyse_text, usable_title
 from migralex.analysis.selectors import confirmed_fields
 from migralex.documents import services as documents
 from migralex.documents.choices import AssignmentSource
@@ -44,14 +43,17 @@ def _first_date(result: dict, *roles: str) -> dt.date | None:
 
 
 @transaction.atomic
-def analyse_version(version: Version) -> dict:
+def analyse_version(version: Version, result: dict | None = None) -> dict:
     """Analyse ``version``'s text and apply the result to its document; return the result.
 
-    The full result is stored in ``version.metadata["analysis"]``. Re-running is idempotent.
+    ``result``, when given, is an analysis already made of this very text and title (by an
+    ingestion parser worker) and is applied as it is. The full result is stored in
+    ``version.metadata["analysis"]``. Re-running is idempotent.
     """
-    text = version.normalized_text or version.raw_text
     document = version.document
-    result = analyse_text(text, title=_usable_title(document.title))
+    if result is None:
+        text = version.normalized_text or version.raw_text
+        result = analyse_text(text, title=usable_title(document.title))
     version.metadata = {**(version.metadata or {}), "analysis": result}
     update = ["metadata"]
     if result.get("language") and not version.language:
@@ -60,18 +62,6 @@ def analyse_version(version: Version) -> dict:
     version.save(update_fields=update)
     document_apply_analysis(document, result)
     return result
-
-
-_FILE_NAME = re.compile(r"^\S+\.(?:pdf|html?|txt|docx?|odt|xml|json|rtf)$", re.IGNORECASE)
-
-
-def _usable_title(title: str) -> str | None:
-    """A document title worth reading as a heading: not empty, not a bare file name (the
-    ingestion may title a document after its file until the text says better)."""
-    title = (title or "").strip()
-    if not title or _FILE_NAME.match(title) or title.startswith(("http://", "https://")):
-        return None
-    return title
 
 
 def document_apply_analysis(document: Document, result: dict) -> None:

@@ -17,7 +17,6 @@ never touches them.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 from migralex.common.text import clean, repair_pdf_glitches
@@ -42,19 +41,6 @@ def document_title(title: str, text: str, name: str) -> str:
     return (title or first_line(text) or name.rsplit("/", 1)[-1] or "untitled")[:1000]
 
 
-# The rule of analysis.services._usable_title (a Django module the worker cannot import). The
-# ingesting process compares the title analysed here with that function's answer, so a
-# difference only means the analysis is done again there.
-_FILE_NAME = re.compile(r"^\S+\.(?:pdf|html?|txt|docx?|odt|xml|json|rtf)$", re.IGNORECASE)
-
-
-def _analysis_title(title: str) -> str | None:
-    title = (title or "").strip()
-    if not title or _FILE_NAME.match(title) or title.startswith(("http://", "https://")):
-        return None
-    return title
-
-
 def prepare(raw_text: str) -> dict:
     """What ``normalise`` and ``deduplicate`` compute from ``raw_text``; picklable values."""
     _, repaired = repair_pdf_glitches(raw_text)
@@ -73,10 +59,10 @@ def analysed(prepared: dict, raw_text: str, title: str, name: str, model_dir: st
     ``model_dir`` (the one the ingesting process uses); picklable values."""
     from migralex.analysis import model
     from migralex.analysis.language import detect_language
-    from migralex.analysis.pipeline import analyse_text
+    from migralex.analysis.pipeline import analyse_text, usable_title
 
     text, title = prepared["text"], unit_title(title)
-    analysis_title = _analysis_title(document_title(title, text, name))
+    analysis_title = usable_title(document_title(title, text, name))
     return {
         "title": title,
         "language": detect_language(text[:3000], title) or "",

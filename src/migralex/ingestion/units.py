@@ -274,11 +274,7 @@ def stage_analyse(ctx: Context, unit: Unit) -> None:
             outcome["message"] = f"analysis not available; language {unit.language or '?'}"
             return
         try:
-            found = _worker_analysis(unit)
-            if found is not None:
-                _analysis_apply(unit.version, found)
-            else:
-                found = analyse_version(unit.version)
+            found = analyse_version(unit.version, result=_worker_analysis(unit))
         except Exception as exc:
             logger.exception("analysis failed for version %s", unit.version.pk)
             outcome["status"] = StageStatus.ERROR
@@ -296,31 +292,17 @@ def _worker_analysis(unit: Unit) -> dict | None:
     would compute: same text (the prepared one the version holds), same title, same model
     (a model retrained meanwhile is not)."""
     from migralex.analysis import model
-    from migralex.analysis.services import _usable_title
+    from migralex.analysis.pipeline import usable_title
 
     prepared = unit.prepared or {}
     if "analysis" not in prepared or unit.version.normalized_text != prepared["text"]:
         return None
-    if prepared["analysis_title"] != _usable_title(unit.document.title):
+    if prepared["analysis_title"] != usable_title(unit.document.title):
         return None
     current = model.current()
     if prepared["analysis"].get("model_version") != (current.version if current else "rules"):
         return None
     return prepared["analysis"]
-
-
-@transaction.atomic
-def _analysis_apply(version: Version, result: dict) -> None:
-    """What analysis.services.analyse_version does once it has analysed the text."""
-    from migralex.analysis.services import document_apply_analysis
-
-    version.metadata = {**(version.metadata or {}), "analysis": result}
-    update = ["metadata"]
-    if result.get("language") and not version.language:
-        version.language = result["language"]
-        update.append("language")
-    version.save(update_fields=update)
-    document_apply_analysis(version.document, result)
 
 
 _batch = threading.local()
