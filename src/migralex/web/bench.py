@@ -414,16 +414,8 @@ def _generate_in_subprocess(env: dict, args) -> dict:
     elif any(data_dir.iterdir()):
         # Never write 100,000 made-up documents into somebody's real data dir.
         raise RuntimeError(f"{data_dir} is not empty and holds no benchmark store")
-    done = subprocess.run(
-        [sys.executable, "-m", "migralex.web.bench", "generate", str(args.docs), str(args.seed)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"generation failed: {done.stderr.strip().splitlines()[-1:]}")
-    setup = json.loads(done.stdout.strip().splitlines()[-1])
+    stdout = _bench_subprocess(env, "generate", str(args.docs), str(args.seed))
+    setup = json.loads(stdout.strip().splitlines()[-1])
     marker.write_text(json.dumps(setup))
     return setup
 
@@ -437,15 +429,22 @@ def index_check(n: int) -> int:
 
 
 def _index_check_in_subprocess(env: dict, n: int) -> None:
+    _bench_subprocess(env, "index-check", str(n))
+
+
+def _bench_subprocess(env: dict, step: str, *params: str) -> str:
+    """Run one set-up ``step`` of this module in a fresh process (its own Django settings for the
+    benchmark store); return its standard output."""
     done = subprocess.run(
-        [sys.executable, "-m", "migralex.web.bench", "index-check", str(n)],
+        [sys.executable, "-m", "migralex.web.bench", step, *params],
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"index check failed: {done.stderr.strip().splitlines()[-1:]}")
+        raise RuntimeError(f"{step} failed: {done.stderr.strip().splitlines()[-1:]}")
+    return done.stdout
 
 
 def _load(port: int, args, max_id: int, server_pid: int) -> dict:
