@@ -123,13 +123,15 @@ def test_facet_terms_literal():
 
 
 def test_bench_on_postgres():
-    from argparse import Namespace
+    import argparse
 
     from django.db import connection
 
     from migralex.search import bench
 
-    args = Namespace(docs=300, queries=200, backend="postgres", seed=7, keep=None)
+    parser = argparse.ArgumentParser()
+    bench.add_arguments(parser)  # the command's own defaults, so a new option cannot be missed
+    args = parser.parse_args(["--docs", "300", "--queries", "200", "--backend", "postgres"])
     result = bench.run(args)
     assert result["docs"] == 300 and result["queries"] == 200
     assert result["engine"].startswith("postgres") and result["index_mb"] > 0
