@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from migralex.alerts.models import Frequency, MailingList
+from migralex.alerts.services import DELIVERY_SETTINGS
 from migralex.search.query import FIELDS
 
 WEEKDAYS = [
@@ -45,18 +46,7 @@ class SavedSearchForm(forms.Form):
 
     def settings(self) -> dict:
         """The delivery settings the create and edit services both take."""
-        data = self.cleaned_data
-        return {
-            key: data[key]
-            for key in (
-                "frequency",
-                "by_email",
-                "expand",
-                "webhook_url",
-                "digest_hour",
-                "digest_weekday",
-            )
-        }
+        return {key: self.cleaned_data[key] for key in DELIVERY_SETTINGS}
 
     def filters_from(self, data) -> dict:
         """Filters posted as ``f_<name>`` fields (the search page's current facets)."""

@@ -109,18 +109,16 @@ def _check_webhook_url(url: str) -> None:
         raise AlertError(f"webhook address refused: {exc}") from exc
 
 
-EDITABLE = (
-    "name",
-    "query",
-    "filters",
+# How and when an alert delivers: what the create and edit forms both ask for.
+DELIVERY_SETTINGS = (
     "frequency",
     "by_email",
     "expand",
     "webhook_url",
     "digest_hour",
     "digest_weekday",
-    "paused",
 )
+EDITABLE = ("name", "query", "filters", *DELIVERY_SETTINGS, "paused")
 
 
 def saved_search_update(saved: SavedSearch, **changes) -> SavedSearch:
