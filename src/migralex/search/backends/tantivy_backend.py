@@ -2,7 +2,9 @@
 
 Terms come from our own analyser (``IndexRecord.body_terms``) joined by spaces and indexed with
 tantivy's whitespace tokenizer, so tantivy never re-analyses text and the query side uses the very
-same terms. Facets are aggregated by tantivy itself over the matching documents (no Python scan
+same terms. Cross-lingual expansion looks for concept terms (``theme@lang``, stored at indexing
+by :func:`~migralex.search.expansion.document_concepts`) instead of the thesaurus phrases: the
+same documents, without reading positions. Facets are aggregated by tantivy itself over the matching documents (no Python scan
 of the result set), on columns of exactly one value per document (see ``_SLOTS``). Filters are
 term queries on indexed fields.
 
@@ -26,9 +28,10 @@ from pathlib import Path
 
 import tantivy
 
+from migralex.search.expansion import document_concepts, thesaurus_fingerprint
 from migralex.search.plan import FACETS, MAX_FACET_VALUES, Clause, IndexRecord, SearchPlan
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 LOCK_NAME = ".migralex-writer.lock"
 LOCK_TIMEOUT_S = 120
 # Exact-language matches always rank above matches found only through thesaurus expansion.
@@ -48,6 +51,11 @@ _MORE = {name: f"c_{name}_more" for name in _FACET_FIELD}
 _ALL_VALUES = 65_535  # terms aggregation size: every value, so that slot sums are exact
 
 
+def _marker() -> str:
+    """What the index dir's marker file holds: an index of another one is rebuilt."""
+    return f"{SCHEMA_VERSION} thesaurus:{thesaurus_fingerprint()}"
+
+
 class IndexLockTimeout(RuntimeError):
     pass
 
@@ -58,6 +66,8 @@ def _schema() -> tantivy.Schema:
     sb.add_unsigned_field("version", stored=False, indexed=False, fast=True)
     sb.add_text_field("body", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("title", tokenizer_name="whitespace", index_option="position")
+    # Thesaurus concepts found in the body, once per occurrence (the frequency ranks them).
+    sb.add_text_field("concept", tokenizer_name="whitespace", index_option="freq")
     for field in _FACET_FIELD.values():
         sb.add_text_field(field, tokenizer_name="raw", index_option="basic")
     for name, columns in _COLUMNS.items():
@@ -95,12 +105,13 @@ class TantivyBackend:
                 self.path.mkdir(parents=True, exist_ok=True)
                 marker = self.path / "schema-version"
                 if tantivy.Index.exists(key) and (
-                    not marker.exists() or marker.read_text().strip() != SCHEMA_VERSION
+                    not marker.exists() or marker.read_text().strip() != _marker()
                 ):
-                    # An index of an older schema cannot be read: start again, reindex repairs.
+                    # An index of an older schema cannot be read, and one of other thesaurus
+                    # concepts would miss documents: start again, the drift check reindexes.
                     self._wipe()
                 index = tantivy.Index(self.schema, path=key, reuse=True)
-                marker.write_text(SCHEMA_VERSION)
+                marker.write_text(_marker())
                 _OPEN[key] = index
             return _OPEN[key]
 
@@ -169,7 +180,11 @@ class TantivyBackend:
         doc = tantivy.Document()
         doc.add_unsigned("id", record.id)
         doc.add_unsigned("version", record.version_id)
-        doc.add_text("body", " ".join(record.body_terms))
+        body = " ".join(record.body_terms)
+        doc.add_text("body", body)
+        concepts = document_concepts(record.body_terms, body)
+        if concepts:
+            doc.add_text("concept", " ".join(c for c, n in concepts.items() for _ in range(n)))
         doc.add_text("title", " ".join(record.title_terms))
         for name, field in _FACET_FIELD.items():
             values = list(dict.fromkeys(record.facets.get(name, ())))
@@ -329,6 +344,18 @@ class TantivyBackend:
         )
         return tantivy.Query.const_score_query(query, 1.0)
 
+    def _expansion_clauses(self, plan: SearchPlan) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        clauses = []
+        for exp in plan.expansions:
+            if exp.concepts:
+                for concept in exp.concepts:
+                    query = tantivy.Query.term_query(self.schema, "concept", concept)
+                    clauses.append((tantivy.Occur.Should, query))
+            else:  # an expansion built without concepts: its phrases, same documents
+                for phrase in exp.phrases:
+                    clauses.append((tantivy.Occur.Should, self._clause(Clause("phrase", phrase))))
+        return clauses
+
     def _query(self, plan: SearchPlan) -> tantivy.Query:
         main = self._main(plan)
         like = plan.like
@@ -345,13 +372,7 @@ class TantivyBackend:
                 ]
             )
         if main is not None and plan.expansions:
-            expansion = tantivy.Query.boolean_query(
-                [
-                    (tantivy.Occur.Should, self._clause(Clause("phrase", phrase)))
-                    for exp in plan.expansions
-                    for phrase in exp.phrases
-                ]
-            )
+            expansion = tantivy.Query.boolean_query(self._expansion_clauses(plan))
             # main + TIER_BONUS for every exact match: intersected with a constant "all" scorer
             # (a cheap docset), so that the main query is evaluated once, not twice.
             bonus = tantivy.Query.const_score_query(tantivy.Query.all_query(), TIER_BONUS)

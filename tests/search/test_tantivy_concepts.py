@@ -1,0 +1,132 @@
+"""Thesaurus concepts in the tantivy index: a document carries ``theme@lang`` for every
+thesaurus expression its terms contain, and cross-lingual expansion looks for those terms
+instead of the expressions' phrases, with the same matches."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migralex.search import services
+from migralex.search.analysis import text_terms
+from migralex.search.backends import tantivy_backend
+from migralex.search.backends.tantivy_backend import TantivyBackend
+from migralex.search.expansion import (
+    Expansion,
+    _expressions_analysed,
+    document_concepts,
+    thesaurus_fingerprint,
+)
+from migralex.search.plan import IndexRecord, SearchPlan, plan_for
+from migralex.search.query import parse
+
+EXPRESSIONS = _expressions_analysed()
+VOCABULARY = sorted({t for seqs in EXPRESSIONS.values() for seq in seqs for t in seq})
+
+
+def _occurs(seq: tuple[str, ...], terms: list[str]) -> bool:
+    n = len(seq)
+    return any(tuple(terms[i : i + n]) == seq for i in range(len(terms) - n + 1))
+
+
+def _brute_force(terms: list[str]) -> set[str]:
+    return {
+        f"{theme}@{lang}"
+        for (theme, lang), seqs in EXPRESSIONS.items()
+        if any(_occurs(seq, terms) for seq in seqs)
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(VOCABULARY), st.sampled_from(["x", "de", "loi", "قانون"])),
+        max_size=40,
+    ),
+    st.data(),
+)
+def test_document_concepts_are_the_phrase_matches(terms, data):
+    # Plant a whole expression now and then: random terms rarely form a multi-word one.
+    if terms and data.draw(st.booleans()):
+        seqs = EXPRESSIONS[data.draw(st.sampled_from(sorted(EXPRESSIONS)))]
+        if seqs:
+            at = data.draw(st.integers(0, len(terms)))
+            terms = terms[:at] + list(data.draw(st.sampled_from(seqs))) + terms[at:]
+    assert set(document_concepts(terms)) == _brute_force(terms)
+
+
+def _record(i: int, text: str, lang: str) -> IndexRecord:
+    terms = text_terms(text, lang)
+    return IndexRecord(
+        id=i,
+        version_id=i,
+        title="",
+        text=text,
+        language=lang,
+        title_terms=[],
+        body_terms=terms,
+        facets={"lang": [lang]},
+        year=2016,
+        date_ord=20160101,
+        access=["anon"],
+        payload={"id": i, "text": text, "language": lang},
+    )
+
+
+def test_arabic_expression_is_found_by_a_french_query_through_concepts(tmp_path):
+    backend = TantivyBackend(tmp_path / "index")
+    backend.index(
+        [
+            _record(1, "La loi protège le travail domestique des migrantes.", "fr"),
+            _record(2, "يحدد هذا القانون شروط العمل المنزلي وحماية العاملات.", "ar"),
+            _record(3, "يحدد هذا القانون شروط العمل في المنازل.", "ar"),  # not the expression
+        ],
+        replace=False,
+    )
+    results = services.search("travail domestique", backend=backend)
+    assert [h.document_id for h in results.results] == [1, 2]
+    assert results.results[0].score >= tantivy_backend.TIER_BONUS > results.results[1].score
+    # The expansion is answered by the concept terms alone: without its phrases, same match.
+    plan = plan_for(parse("travail domestique"), access=None)
+    (expansion,) = plan.expansions
+    assert "domestic-work@ar" in expansion.concepts
+    plan.expansions = [Expansion(expansion.theme, expansion.matched, (), expansion.concepts)]
+    count, hits, _ = backend.search(plan)
+    assert count == 2 and [p["id"] for _, p in hits] == [1, 2]
+
+
+def test_an_expansion_without_concepts_looks_for_its_phrases(tmp_path):
+    backend = TantivyBackend(tmp_path / "index")
+    backend.index([_record(1, "شروط العمل المنزلي", "ar"), _record(2, "x", "fr")])
+    plan = SearchPlan(
+        must=plan_for(parse("x"), access=None).must,
+        must_not=[],
+        filters={},
+        years=None,
+        access=None,
+        expansions=[Expansion("domestic-work", "x", (tuple(text_terms("العمل المنزلي", "ar")),))],
+        facets=False,
+    )
+    count, hits, _ = backend.search(plan)
+    assert count == 2 and [p["id"] for _, p in hits] == [2, 1]
+
+
+@pytest.mark.django_db
+def test_a_thesaurus_change_rebuilds_the_index(corpus_docs, monkeypatch):
+    services.documents_reindex()
+    backend = services.get_backend()
+    assert backend.count() == len(corpus_docs)
+    marker = backend.path / "schema-version"
+    assert thesaurus_fingerprint() in marker.read_text()
+    # Another thesaurus, as after an upgrade: the next process to open the index empties it...
+    monkeypatch.setattr(tantivy_backend, "thesaurus_fingerprint", lambda: "another")
+    monkeypatch.delitem(tantivy_backend._OPEN, str(backend.path))
+    assert backend.count() == 0
+    assert "another" in marker.read_text()
+    # ...and the start-up check finds the drift and indexes every document again.
+    report = services.index_check(quick=True, backend=backend)
+    assert report.repaired and len(report.missing) == len(corpus_docs)
+    assert backend.count() == len(corpus_docs)
+    hits = services.search("travail domestique", backend=backend).results
+    assert corpus_docs["ar-domestic"].pk in {h.document_id for h in hits}
