@@ -70,8 +70,15 @@ class SearchPlan:
                     terms.update(clause.terms)
         for exp in self.expansions:
             for phrase in exp.phrases:
-                terms.update(t for t in phrase if t not in _stop_terms())
+                terms.update(t for t in phrase if _worth_marking(t))
         return terms, tuple(prefixes)
+
+
+def _worth_marking(term: str) -> bool:
+    # An expansion's function words, numbers and one- or two-letter pieces ("n", "19" of
+    # "loi n° 19-12") say nothing alone, and a short stem makes the snippet look at every word
+    # holding its letters (one candidate per word for "n": 10 ms for a page of snippets).
+    return len(term) > 2 and not term.isdigit() and term not in _stop_terms()
 
 
 # Function words of the three languages: not worth marking when they come from an expansion.
