@@ -4,6 +4,8 @@ instead of the expressions' phrases, with the same matches."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -130,3 +132,52 @@ def test_a_thesaurus_change_rebuilds_the_index(corpus_docs, monkeypatch):
     assert backend.count() == len(corpus_docs)
     hits = services.search("travail domestique", backend=backend).results
     assert corpus_docs["ar-domestic"].pk in {h.document_id for h in hits}
+
+
+def test_tiered_ranking_equals_the_one_query_on_every_page(tmp_path):
+    # Exact matches, expansion-only matches, both, neither; searched tier by tier, pages give
+    # the same documents in the same order, the same scores and counts as the whole query.
+    import random
+
+    rng = random.Random(5)
+    texts = [
+        ("la loi protège le travail domestique", "fr"),
+        ("travail domestique et travail forcé des migrantes", "fr"),
+        ("شروط العمل المنزلي وحماية العاملات", "ar"),
+        ("domestic workers and the domestic work convention", "en"),
+        ("قانون الجنسية", "ar"),
+        ("la loi sur la nationalité", "fr"),
+    ]
+    records = []
+    for i in range(1, 121):
+        text, lang = rng.choice(texts)
+        words = text.split()
+        if rng.random() < 0.3:
+            rng.shuffle(words)
+        record = _record(i, " ".join(words * rng.randint(1, 3)), lang)
+        record.facets["country"] = [rng.choice(["MA", "TN"])]
+        records.append(record)
+    backend = TantivyBackend(tmp_path / "index")
+    backend.index(records, replace=False)
+    searcher = backend.searcher()
+    for q in ["travail domestique", "travail domestique country:MA", "العمل المنزلي"]:
+        for offset in (0, 7, 20, 40, 60, 119):
+            for facets in (False, True):
+                plan = plan_for(parse(q), access=None, offset=offset, limit=20, facets=facets)
+                assert plan.expansions
+                count, hits, facet_counts = backend.search(plan)
+                count = count() if callable(count) else count
+                whole = searcher.search(backend._query(plan), limit=20, offset=offset)
+                assert count == whole.count
+                expected = [
+                    (round(score, 2), searcher.doc(a).get_first("payload"))
+                    for score, a in whole.hits
+                ]
+                got = [
+                    (round(score, 2), json.dumps(p, ensure_ascii=False).encode())
+                    for score, p in hits
+                ]
+                assert [e[0] for e in expected] == [g[0] for g in got], (q, offset)
+                assert {e[1] for e in expected} == {g[1] for g in got}, (q, offset)
+                if facets and count:
+                    assert facet_counts()["lang"]

@@ -238,6 +238,8 @@ def _run(plan: SearchPlan, query: Query, backend, page: int, per_page: int) -> S
         query = plain
     terms, prefixes = plan.highlight_terms
     hits = [_hit(score, payload, terms, prefixes) for score, payload in raw_hits]
+    if callable(count):
+        count = count()  # counted by the backend meanwhile (tantivy: on another thread)
     if callable(facets):
         facets = facets()  # computed by the backend meanwhile (tantivy: on another thread)
     return SearchResults(
