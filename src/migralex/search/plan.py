@@ -60,6 +60,15 @@ class SearchPlan:
     @property
     def highlight_terms(self) -> tuple[set[str], tuple[str, ...]]:
         """(terms, prefixes) a snippet should mark: the query's own and the expansions'."""
+        terms, prefixes = self.query_highlight_terms
+        for exp in self.expansions:
+            for phrase in exp.phrases:
+                terms.update(t for t in phrase if _worth_marking(t))
+        return terms, prefixes
+
+    @property
+    def query_highlight_terms(self) -> tuple[set[str], tuple[str, ...]]:
+        """(terms, prefixes) of the query's own words, without the expansions'."""
         terms: set[str] = set()
         prefixes: list[str] = []
         for group in self.must:
@@ -68,9 +77,6 @@ class SearchPlan:
                     prefixes.append(clause.terms[0])
                 else:
                     terms.update(clause.terms)
-        for exp in self.expansions:
-            for phrase in exp.phrases:
-                terms.update(t for t in phrase if _worth_marking(t))
         return terms, tuple(prefixes)
 
 

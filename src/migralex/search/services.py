@@ -236,8 +236,7 @@ def _run(plan: SearchPlan, query: Query, backend, page: int, per_page: int) -> S
         plan.must = plan_for(plain, access=plan.access, expand=False).must
         count, raw_hits, facets = backend.search(plan)
         query = plain
-    terms, prefixes = plan.highlight_terms
-    hits = [_hit(score, payload, terms, prefixes) for score, payload in raw_hits]
+    hits = _hits(raw_hits, plan)
     if callable(count):
         count = count()  # counted by the backend meanwhile (tantivy: on another thread)
     if callable(facets):
@@ -251,6 +250,22 @@ def _run(plan: SearchPlan, query: Query, backend, page: int, per_page: int) -> S
         per_page=per_page,
         expanded_themes=[e.theme for e in plan.expansions],
     )
+
+
+def _hits(raw_hits: list[tuple[float, dict]], plan: SearchPlan) -> list[Hit]:
+    """Hits with snippets marking the query's words; a document without them (found through
+    the thesaurus) gets a snippet marking the expansion's words. Not every word at once: an
+    expansion brings dozens of stems in three languages, which made the snippets half the
+    cost of a search, for words beside the point in a document that has the query's own."""
+    own, prefixes = plan.query_highlight_terms
+    every = plan.highlight_terms[0] if plan.expansions else own
+    hits = []
+    for score, payload in raw_hits:
+        hit = _hit(score, payload, own, prefixes)
+        if every is not own and "<mark>" not in hit.snippet_html:
+            hit = _hit(score, payload, every, prefixes)
+        hits.append(hit)
+    return hits
 
 
 def _hit(score: float, payload: dict, terms: set[str], prefixes: tuple[str, ...]) -> Hit:
