@@ -181,3 +181,40 @@ def test_tiered_ranking_equals_the_one_query_on_every_page(tmp_path):
                 assert {e[1] for e in expected} == {g[1] for g in got}, (q, offset)
                 if facets and count:
                     assert facet_counts()["lang"]
+
+
+def test_audiences_are_the_selectors_tokens():
+    from migralex.search import selectors
+
+    assert tantivy_backend.AUDIENCES == (selectors.ANONYMOUS, selectors.SIGNED_IN)
+
+
+def test_access_filter_and_title_boost(tmp_path):
+    # Anonymous searches exclude the documents hidden from them; a title word ranks higher.
+    records = []
+    for i, (title, text, access) in enumerate(
+        [
+            ("travail", "le travail des migrantes", ["org:1", "anon", "signed"]),
+            ("loi", "le travail des migrantes", ["org:1", "anon", "signed"]),
+            ("travail", "le travail des migrantes", ["org:1", "signed"]),
+            ("travail", "le travail des migrantes", ["org:2"]),
+        ],
+        start=1,
+    ):
+        record = _record(i, text, "fr")
+        record.title_terms = text_terms(title, "fr")
+        record.body_terms = record.title_terms + record.body_terms
+        record.access = access
+        records.append(record)
+    backend = TantivyBackend(tmp_path / "index")
+    backend.index(records, replace=False)
+    for access, expected in (
+        (["anon"], [1, 2]),
+        (["signed"], [1, 3, 2]),
+        (["signed", "org:2"], [1, 3, 4, 2]),
+        (None, [1, 3, 4, 2]),
+    ):
+        plan = plan_for(parse("travail"), access=access, facets=False)
+        count, hits, _ = backend.search(plan)
+        assert [p["id"] for _, p in hits] == expected, access
+        assert count == len(expected)

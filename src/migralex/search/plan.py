@@ -26,7 +26,7 @@ class IndexRecord:
     text: str  # cleaned text, for snippets and term extraction
     language: str
     title_terms: list[str]
-    body_terms: list[str]
+    body_terms: list[str]  # title_terms first, then the text's: a title word is a body word
     facets: dict[str, list[str]]  # facet name -> values (themes, groups, langs are multi-valued)
     year: int  # 0 when unknown
     date_ord: int  # yyyymmdd, for sorting by date; 0 when unknown
