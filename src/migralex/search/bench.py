@@ -189,7 +189,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--backend", choices=["tantivy", "postgres"], default="tantivy")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--keep", metavar="DIR", help="build the tantivy index in DIR and keep it, for --reuse"
+        "--keep",
+        metavar="DIR",
+        help="keep the index (tantivy: built in DIR; postgres: the scratch tables) for --reuse",
     )
     parser.add_argument(
         "--reuse",
@@ -334,10 +336,11 @@ def run(args) -> dict:
     try:
         built = _build(backend, args)
         if args.keep:
+            scratch.mkdir(parents=True, exist_ok=True)
             (scratch / BUILD_FILE).write_text(json.dumps(built))
         return _figures(backend, args, built)
     finally:
-        if args.backend == "postgres":
+        if args.backend == "postgres" and not args.keep:
             _drop_scratch_table()
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -356,10 +359,13 @@ def _rerun(args) -> dict:
         built = json.loads((scratch / BUILD_FILE).read_text())
     except (OSError, ValueError) as exc:
         raise CommandError(f"no index kept by --keep in {scratch}: {exc}") from None
-    if args.backend != "tantivy" or (built["docs"], built["seed"]) != (args.docs, args.seed):
+    kept = (built.get("backend", "tantivy"), built["docs"], built["seed"])
+    if kept != (args.backend, args.docs, args.seed):
         raise CommandError(
-            f"{scratch} holds a tantivy index of --docs {built['docs']} --seed {built['seed']}"
+            f"{scratch} holds a {kept[0]} index of --docs {kept[1]} --seed {kept[2]}"
         )
+    if args.backend == "postgres":
+        return _figures(_kept_postgres_backend(), args, built)
     return _figures(TantivyBackend(scratch / "index"), args, built)
 
 
@@ -383,6 +389,7 @@ def _build(backend, args) -> dict:
     backend.index(analysed(), bulk=True, replace=False)
     index_s = time.perf_counter() - started
     return {
+        "backend": backend.name,
         "docs": args.docs,
         "seed": args.seed,
         "index_docs_per_s": round(args.docs / index_s),
@@ -457,7 +464,6 @@ def _scratch_backend(name: str, scratch: Path):
     from django.db import connection
 
     from migralex.cli import CommandError
-    from migralex.search.backends.postgres import PostgresBackend
 
     if connection.vendor != "postgresql":
         raise CommandError("--backend postgres needs DATABASE_URL pointing at PostgreSQL")
@@ -473,6 +479,16 @@ def _scratch_backend(name: str, scratch: Path):
         cursor.execute(
             f"CREATE TABLE {BENCH_TEXT_TABLE} (id bigint PRIMARY KEY, normalized_text text)"
         )
+    return _kept_postgres_backend()
+
+
+def _kept_postgres_backend():
+    """The backend on the scratch tables (made by _scratch_backend, or kept by --keep)."""
+    from django.db import connection
+
+    from migralex.search.backends.postgres import PostgresBackend
+
+    with connection.cursor() as cursor:
         # LIKE … INCLUDING INDEXES copies the RUM index under a generated name; name it.
         cursor.execute(
             "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
