@@ -8,10 +8,13 @@ import pytest
 from migralex.search import services
 from migralex.search.backends.postgres import (
     PostgresBackend,
+    expansion_tsqueries,
     facet_terms_literal,
     tsvector_literal,
 )
-from migralex.search.plan import IndexRecord
+from migralex.search.expansion import thesaurus_fingerprint
+from migralex.search.plan import IndexRecord, plan_for
+from migralex.search.query import parse
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -80,6 +83,41 @@ def test_expansion_tiers_on_postgres(both):
 
 def test_tsvector_literal_quotes_and_weights():
     assert tsvector_literal(["l'a"], ["x", "l'a"]) == "'l''a':1A,3 'x':2"
+
+
+def test_tsvector_literal_concepts_after_the_text():
+    # One position per occurrence, after the text's: frequency ranks, no phrase spans them.
+    literal = tsvector_literal(["a"], ["b"], {"domestic-work@ar": 2})
+    assert literal == "'domestic-work@ar':3,4 'a':1A 'b':2"
+
+
+def test_expansion_looks_for_concepts_on_postgres(both):
+    # One tsquery of concept lexemes instead of the thesaurus phrases; the Arabic-only text
+    # about domestic work is found by a French query through its concepts alone.
+    plan = plan_for(parse("travail domestique"), access=None)
+    assert expansion_tsqueries(plan) == ["('domestic-work@en' | 'domestic-work@ar')"]
+    _, postgres_backend = both
+    plain = services.search("travail domestique", backend=postgres_backend, expand=False)
+    expanded = services.search("travail domestique", backend=postgres_backend)
+    assert expanded.count > plain.count
+
+
+def test_rows_of_another_thesaurus_are_reindexed(both):
+    # A row whose concept lexemes come from another thesaurus is stale: the drift check sees
+    # it (quick numbers differ) and reindexes it with the current concepts.
+    from django.db import connection
+
+    _, postgres_backend = both
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE search_searchentry SET concepts_of = 'old' WHERE document_id = "
+            "(SELECT min(document_id) FROM search_searchentry)"
+        )
+    report = services.index_check(quick=True, backend=postgres_backend)
+    assert report.full and report.repaired and len(report.missing) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT concepts_of FROM search_searchentry")
+        assert cursor.fetchall() == [(thesaurus_fingerprint(),)]
 
 
 def test_quick_drift_check_on_postgres(both):

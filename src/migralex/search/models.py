@@ -30,6 +30,9 @@ class SearchEntry(models.Model):
     # One lexeme per facet value ("country:MA", "theme:…") plus "all": ts_stat() counts them all
     # in one pass over the matches (see backends/postgres.py).
     facet_terms = SearchVectorField(default="")
+    # The thesaurus (expansion.thesaurus_fingerprint) whose concept lexemes the vector holds;
+    # a row of another one is reindexed by the drift check.
+    concepts_of = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name_plural = "search entries"
