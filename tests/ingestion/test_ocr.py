@@ -189,6 +189,19 @@ def test_runaway_ocr_is_stopped_by_the_sandbox_cpu_limit_on_that_file_only(tmp_p
     assert time.monotonic() - started < 30
 
 
+def test_a_worker_that_read_a_scan_is_kept_for_the_next_one(tmp_path):
+    """Its engines stay loaded for the next scan: the worker stays under the sandbox's
+    recycling threshold (RECYCLE_ABOVE_RSS_MB) with them."""
+    _real_tesseract()
+    data, _ = scanned_pdf(random.Random(1), 2)
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(data)
+    sandbox.pool_shutdown()
+    out = sandbox.run_parser("ocr", path, {}, sandbox.Limits(cpu_seconds=60, wall_seconds=120))
+    assert out["status"] == "ok", out["message"]
+    assert len(sandbox._idle) == 1 and sandbox._idle[0].process.is_alive()
+
+
 def test_character_error_rate_counts_edits_over_the_expected_text():
     assert character_error_rate("la loi\n\n", "la loi") == 0
     assert character_error_rate("\u200fالقانون\u200e", "القانون") == 0
