@@ -6,7 +6,9 @@ weighted A, body D), and queries as a literal ``tsquery`` built from the same
 Ranking: with the RUM index, ``ORDER BY vector <=> query`` reads the top results in rank order
 from the index (RUM also checks phrases from the positions it stores, without the heap);
 without it, ``ts_rank`` over the matches (GIN). Expansion matches come after exact matches (two
-tiers), as with tantivy.
+tiers), as with tantivy; like tantivy, they are found through concept lexemes ("theme@lang",
+``expansion.document_concepts``) stored in the vector, not through the thesaurus phrases.
+Filters of text queries never drive the plan (see ``_where``): rows come from the text indexes.
 
 Count and facets: every row carries its facet values as lexemes (``facet_terms``: "country:MA",
 "theme:…", and "all" for the count), and ``ts_stat()`` counts them over the matching rows in one
@@ -349,9 +351,11 @@ class PostgresBackend:
             # The vectors are out of line: a sequential scan would read every one of them from
             # TOAST to test it, which the planner's costs do not show (measured 1.2 s instead
             # of 60 ms at 100k documents for a 3-word query with a language filter).
-            cursor.execute("SET LOCAL enable_seqscan = off")
+            # JIT off: a plan holding a disabled node costs over jit_above_cost, and compiling
+            # takes longer than these queries run.
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
             result = self._ranked(cursor, plan, where, params, main)
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL jit TO DEFAULT")
         return result
 
     def _matching(self, tsquery: str) -> str:
@@ -426,8 +430,7 @@ class PostgresBackend:
             # The rows must come from RUM, in rank order. Any other plan (a bitmap scan, then a
             # sort by rank) reads and scores the vector of every match from TOAST: measured
             # 424 ms against 70 ms for "risque country:MA" at 100k documents.
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off")
         cursor.execute(
             f"SELECT p.rank, p.payload, (SELECT left(t.normalized_text, %s) "
             f"FROM {self.text_table} t WHERE t.id = p.version_id) FROM ("
@@ -438,8 +441,9 @@ class PostgresBackend:
         )
         rows = cursor.fetchall()
         if ranked_by_rum:
-            cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
-            cursor.execute("SET LOCAL enable_sort TO DEFAULT")
+            cursor.execute(
+                "SET LOCAL enable_bitmapscan TO DEFAULT; SET LOCAL enable_sort TO DEFAULT"
+            )
         return [
             (0.0 if by_date else float(rank), _with_text(payload, text))
             for rank, payload, text in rows
