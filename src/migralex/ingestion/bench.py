@@ -267,7 +267,7 @@ def _measure(args, rng: random.Random) -> dict:
 
 def _ocr(figures: dict, rng: random.Random, pages: int, cpu: list[float]) -> None:
     """A generated scanned PDF (French, Arabic and English paragraphs) ingested end to end:
-    pages/s, CPU per page of its parses (the worker and its tesseract processes) and the
+    pages/s, CPU per page of its parses (the parser worker, whose threads run Tesseract) and the
     character error rate of the stored text against the text drawn on the pages."""
     from migralex.documents.models import Version
     from migralex.ingestion.parsers.ocr import ocr_available

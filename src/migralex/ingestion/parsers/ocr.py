@@ -1,29 +1,35 @@
 """OCR of scanned PDFs: pdfium renders each page to a grayscale image, Tesseract reads it.
 
-Where the time goes (profiled on generated scans: A4, 12-point French, Arabic and English
-paragraphs, ~2,000 characters a page): three quarters of a page's CPU is Tesseract's LSTM
-recognition, whose cost grows with the characters read; layout analysis is ~15%, binarisation
-4%, loading the three models 0.2 s per engine. Reading every page with all three models is
-*not* what costs: Tesseract tries the last language that worked first and another only when a
-line reads badly (37 line recognitions for 29 lines on a page alternating three languages), so
-choosing the languages per page could save ~5%, not the 40% needed.
+Where the time goes (profiled with perf on generated scans: A4 at 250 dpi, 12-point French,
+Arabic and English paragraphs, ~2,000 characters a page; Debian's Tesseract 5.3 took 1.63 CPU
+seconds a page): ~75% is the LSTM recognition of the text lines, whose cost grows with the
+characters read (0.5 ms each); layout analysis ~15%, binarisation 4%, loading the three models
+0.2 s per process. Reading each page with three models is *not* what costs: Tesseract reads a
+line with the language of the previous line first and tries the others only when it reads
+badly (37 line readings for 29 lines on a page that changes language every few lines), and
+``ara+fra`` instead of ``ara+fra+eng`` saved 2%, so choosing the languages per page would win
+little. Neither did ``--psm 6`` nor skipping table or fixed-pitch detection (within 1%).
 
 Hence the choices:
 
-* libtesseract 5.5 through ``tesserocr`` (a PyPI wheel bundling it) instead of Debian's 5.3
-  ``tesseract`` command: the same models read a page with ~22% less CPU (built without OpenMP,
-  whose per-step overhead 5.3 pays even with one thread). 5.5 drops some Arabic lines as
-  "noise rows" (the dots of Arabic letters count as noise blobs): ``textord_noise_rejrows`` is
-  off, which brings its character errors back to 5.3's.
+* libtesseract 5.5 through ``tesserocr`` (its PyPI wheels bundle it) instead of Debian's 5.3
+  ``tesseract`` command: the same models recognise a page with ~22% less CPU (1.33 -> 1.04 s,
+  it is built without OpenMP, whose per-step overhead 5.3 pays even with one thread). 5.5
+  drops some Arabic lines as "noise rows" (the dots of Arabic letters count as noise blobs:
+  11% Arabic character errors on generated pages): ``textord_noise_rejrows`` is off, which
+  brings them back to 5.3's (0.8-1.5%, French 0%).
 * ``tessedit_do_invert`` off: 5.5 reads a line again, inverted, when it reads badly; scanned
-  legal texts are dark on light, and it cost 3-6% for no gain in accuracy.
-* The engines live in the parser worker and are reused from one page and one document to the
-  next (no model loading, no page image written to disk and read back), one engine per core
-  reading pages in parallel threads (Tesseract releases the GIL). Inside the worker the
+  legal texts are dark on light, and it cost 3-6% for the same text.
+* The engines live in the parser worker, one per core reading pages in parallel threads
+  (Tesseract releases the GIL), and are kept for the next document while the worker lives: no
+  model loading per batch, no page image written to disk and read back. Inside the worker the
   sandbox's limits cover Tesseract directly: its CPU and memory count against the worker's
-  ``RLIMIT_CPU`` and ``RLIMIT_AS``, a crash kills the worker (an error on that file only), and
-  recognition is given the time left before the wall clock so that running out of time is a
-  degraded outcome, not a killed worker.
+  ``RLIMIT_CPU`` and ``RLIMIT_AS``, a crash kills the worker (an outcome on that file only),
+  and recognition is given the time left before the wall clock, so that running out of time
+  is a degraded outcome rather than a killed worker.
+
+What remains is Tesseract's own work (~1.2 CPU-s a page on these dense pages): reaching 1 page
+per second per core would need a faster recogniser, not different settings.
 
 No OCRmyPDF: it rasterises with Ghostscript and builds a PDF/A we never keep (on the same
 generated scans it used a third more CPU per page). Tesseract writes Arabic in logical order.
