@@ -3,6 +3,7 @@ and the degraded outcomes when Tesseract is missing, fails, runs out of time or 
 
 import random
 import sys
+import threading
 import time
 
 import pytest
@@ -38,10 +39,10 @@ def fake_engine(monkeypatch):
         def close(self):
             self.closed = True
 
-    def render(pdf, index):
+    def render(pdf, index, pixels):
         from PIL import Image
 
-        return Image.new("L", (1, 1), index), 250
+        return Image.new("L", (1, 1), index), 250, pixels.take(1)
 
     monkeypatch.setattr(ocr, "ocr_available", lambda languages: (True, ""))
     monkeypatch.setattr(ocr, "_Engine", FakeEngine)
@@ -124,6 +125,25 @@ def test_pages_come_back_in_order_from_one_engine_per_core_kept_for_the_next_doc
     assert len(fake_engine.made) == 2
 
 
+def test_pages_in_flight_hold_at_most_the_pixel_budget_and_a_bigger_page_waits_alone():
+    budget = ocr._Budget(10)
+    first = budget.take(6)
+    taken = threading.Event()
+
+    def poster():
+        held = budget.take(25)  # more than the whole budget: waits for the whole of it
+        taken.set()
+        budget.give(held)
+
+    thread = threading.Thread(target=poster)
+    thread.start()
+    assert not taken.wait(0.2)
+    budget.give(first)
+    assert taken.wait(5)
+    thread.join()
+    assert budget.free == budget.total == 10
+
+
 def test_failing_engine_is_a_degraded_outcome_with_its_message_and_is_not_reused(
     monkeypatch, fake_engine
 ):
@@ -161,7 +181,7 @@ def test_recognition_stops_at_the_deadline_and_the_engine_reads_on():
     import pypdfium2 as pdfium
 
     data, texts = scanned_pdf(random.Random(2), 1)
-    image, dpi = ocr._render(pdfium.PdfDocument(data), 0)
+    image, dpi, _ = ocr._render(pdfium.PdfDocument(data), 0, ocr._Budget(ocr.MAX_PIXELS))
     engine = ocr._Engine("eng")
     assert not engine.api.GetBoolVariable("textord_noise_rejrows")
     started = time.monotonic()

@@ -53,7 +53,9 @@ from migralex.ingestion.parsers import result
 # 300 dpi costs time without reading better.
 MIN_DPI, MAX_DPI = 250, 300
 # A poster-sized page is rendered at a lower resolution rather than exhaust the sandbox's memory
-# (an A3 page at 300 dpi is 17 million pixels).
+# (an A3 page at 300 dpi is 17 million pixels). The pages rendered and not yet read hold at most
+# as many pixels: two such pages at once overran the worker's 1 GiB (one alone peaked at 430
+# MB); three A4 pages at 250 dpi (6 million pixels each) fit.
 MAX_PIXELS = 20_000_000
 # Seconds kept between the end of OCR and the sandbox's wall clock, to report instead of dying.
 WALL_MARGIN = 5
@@ -67,6 +69,7 @@ TESSDATA_DIRS = (
     "/usr/local/share/tessdata",
 )
 TIMED_OUT = "OCR stopped: wall-clock limit reached"
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
 _BIDI_MARKS = str.maketrans("", "", "\u200e\u200f")  # Tesseract wraps RTL lines in RLM ... LRM
 
 
@@ -106,6 +109,7 @@ def ocr_pdf(data: bytes, options: dict) -> dict:
         return result(status="degraded", message=why)
     deadline = time.monotonic() + max(1, int(options.get("wall_seconds", 60)) - WALL_MARGIN)
     pdf = pdfium.PdfDocument(data, password=options.get("password") or None)
+    _one_malloc_arena()
     try:
         pages = len(pdf)
         texts, failure = _read_pages(pdf, pages, languages, deadline)
@@ -118,6 +122,15 @@ def ocr_pdf(data: bytes, options: dict) -> dict:
     return result(
         text=text, message=f"OCR ({languages}, {pages} pages)", metadata={"ocr": languages}
     )
+
+
+def _one_malloc_arena() -> None:
+    """Make the reader threads allocate from the process's main malloc arena: glibc gives each
+    thread its own arena, which keeps what a page freed for that thread only, so two readers of
+    poster-sized pages overran the worker's 1 GiB address space (one arena: 540 MB, and no
+    measurable cost on A4 pages)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 1)
 
 
 def _give_memory_back() -> None:
@@ -181,30 +194,53 @@ def _engine(languages: str):
         _idle_engines[languages].append(engine)
 
 
+class _Budget:
+    """Pixels of the pages rendered and not yet read: a page is rendered once its pixels fit
+    (a page bigger than the whole budget waits until it is the only one)."""
+
+    def __init__(self, total: int):
+        self.total = self.free = total
+        self.changed = threading.Condition()
+
+    def take(self, amount: int) -> int:
+        amount = min(amount, self.total)
+        with self.changed:
+            self.changed.wait_for(lambda: self.free >= amount)
+            self.free -= amount
+        return amount
+
+    def give(self, amount: int) -> None:
+        with self.changed:
+            self.free += amount
+            self.changed.notify_all()
+
+
 def _read_pages(pdf, pages: int, languages: str, deadline: float) -> tuple[list[str], str]:
     """(texts in page order, "") or ([], why OCR failed). This thread renders the pages while
     one reader thread per core (each with its own engine) reads them."""
     readers = max(1, min(_cores(), pages))
-    # At most one rendered page waits per reader: bounds memory (6 MB a page at 250 dpi).
-    waiting: queue.Queue = queue.Queue(maxsize=readers)
+    waiting: queue.Queue = queue.Queue()  # rendered pages: bounded by ``pixels``
     texts = [""] * pages
     failures: list[str] = []
+    pixels = _Budget(MAX_PIXELS)
 
     def read() -> None:
         try:
             with _engine(languages) as engine:
                 while (item := waiting.get()) is not None:
-                    index, image, dpi = item
-                    if not failures:
-                        text = engine.read(image, dpi, deadline)
-                        if text is None:
-                            failures.append(TIMED_OUT)
-                        else:
-                            texts[index] = text
+                    index, image, dpi, held = item
+                    try:
+                        text = None if failures else engine.read(image, dpi, deadline)
+                    finally:
+                        pixels.give(held)
+                    if text is not None:
+                        texts[index] = text
+                    elif not failures:
+                        failures.append(TIMED_OUT)
         except Exception as exc:  # noqa: BLE001 - the document's outcome, said in one line
             failures.append(f"OCR failed: {' '.join(str(exc).split())[:200] or type(exc).__name__}")
-            while waiting.get() is not None:  # let the renderer finish, then stop
-                pass
+            while (item := waiting.get()) is not None:  # let the renderer finish, then stop
+                pixels.give(item[-1])
 
     threads = [threading.Thread(target=read, daemon=True) for _ in range(readers)]
     for thread in threads:
@@ -216,7 +252,7 @@ def _read_pages(pdf, pages: int, languages: str, deadline: float) -> tuple[list[
             if time.monotonic() > deadline:
                 failures.append(TIMED_OUT)
                 break
-            waiting.put((index, *_render(pdf, index)))
+            waiting.put((index, *_render(pdf, index, pixels)))
     finally:
         for _ in threads:
             waiting.put(None)
@@ -225,8 +261,9 @@ def _read_pages(pdf, pages: int, languages: str, deadline: float) -> tuple[list[
     return ([], failures[0]) if failures else (texts, "")
 
 
-def _render(pdf, index: int):
-    """(grayscale image, dpi) of page ``index``, at its scan's resolution within bounds."""
+def _render(pdf, index: int, pixels: _Budget):
+    """(grayscale image, dpi, pixels taken from the budget) of page ``index``, at its scan's
+    resolution within bounds; the reader gives the pixels back."""
     import pypdfium2.raw as pdfium_c
 
     page = pdf[index]
@@ -240,7 +277,12 @@ def _render(pdf, index: int):
             dpi = min(MAX_DPI, max(MIN_DPI, scan_dpi or MAX_DPI))
         area = max(1.0, width_inches * page.get_height() / 72)
         dpi = max(1, round(min(dpi, math.sqrt(MAX_PIXELS / area))))
-        image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        held = pixels.take(round(area * dpi * dpi))
+        try:
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        except BaseException:
+            pixels.give(held)
+            raise
     finally:
         page.close()
-    return image, dpi
+    return image, dpi, held
