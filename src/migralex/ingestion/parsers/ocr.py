@@ -4,11 +4,13 @@ Where the time goes (profiled with perf on generated scans: A4 at 250 dpi, 12-po
 Arabic and English paragraphs, ~2,000 characters a page; Debian's Tesseract 5.3 took 1.63 CPU
 seconds a page): ~75% is the LSTM recognition of the text lines, whose cost grows with the
 characters read (0.5 ms each); layout analysis ~15%, binarisation 4%, loading the three models
-0.2 s per process. Reading each page with three models is *not* what costs: Tesseract reads a
-line with the language of the previous line first and tries the others only when it reads
-badly (37 line readings for 29 lines on a page that changes language every few lines), and
-``ara+fra`` instead of ``ara+fra+eng`` saved 2%, so choosing the languages per page would win
-little. Neither did ``--psm 6`` nor skipping table or fixed-pitch detection (within 1%).
+0.2 s per process. Tesseract reads a line with the language of the previous line first and
+tries the others, in the order given, only when it reads badly: 343 line readings for 244 lines
+on 8 generated pages that change language every few paragraphs (far fewer on single-language
+documents). Choosing the languages per page cannot help mixed pages, ``ara+fra`` instead of
+``ara+fra+eng`` saved 2%, and putting Arabic last cost more (1.46 against 1.39 CPU-s a page)
+and read worse. Neither ``--psm 6`` nor skipping table or fixed-pitch detection changed the
+CPU by more than 1%.
 
 Hence the choices:
 
@@ -28,8 +30,9 @@ Hence the choices:
   and recognition is given the time left before the wall clock, so that running out of time
   is a degraded outcome rather than a killed worker.
 
-What remains is Tesseract's own work (~1.2 CPU-s a page on these dense pages): reaching 1 page
-per second per core would need a faster recogniser, not different settings.
+What remains is Tesseract's own work (~1.3 CPU-s a page on these dense pages): 1 page per
+second per core would need a faster recogniser, or a cheap script decision per line so that a
+line is read once with the right model (at most ~20% less on mixed pages like the above).
 
 No OCRmyPDF: it rasterises with Ghostscript and builds a PDF/A we never keep (on the same
 generated scans it used a third more CPU per page). Tesseract writes Arabic in logical order.
