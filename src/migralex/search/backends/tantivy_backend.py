@@ -304,16 +304,12 @@ class TantivyBackend:
         return count, hits, lambda: facets.result()[1]
 
     def _tiers(self, searcher, plan, main, pending) -> tuple[int | Callable[[], int], list]:
-        """Count and ranked hits of ``plan`` in two tiers: exact-language matches (main query,
-        plus the expansion's score for those that also match it, plus ``TIER_BONUS``), then
-        matches of the expansion alone. Same scores and order as the one query of ``_query``."""
+        """Count and ranked hits of ``plan`` in two tiers: exact-language matches (ranked by
+        the main query alone, plus ``TIER_BONUS``), then matches of the expansion alone (as
+        the PostgreSQL backend ranks them). Adding the expansion's score to exact matches
+        cost a third of a search (7 ms at 1M documents) for a rank nobody asked for."""
         expansion = self._expansion(plan)
-        exact = self._filtered(
-            tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, main), (tantivy.Occur.Should, expansion)]
-            ),
-            plan,
-        )
+        exact = self._filtered(main, plan)
         result = searcher.search(exact, limit=plan.limit, offset=plan.offset)
         scored = [(float(s) + TIER_BONUS, a) for s, a in result.hits]
         n_exact, end = result.count, plan.offset + plan.limit
