@@ -178,6 +178,24 @@ def test_bench_on_postgres():
         assert cursor.fetchone() == (None, None)
 
 
+def test_bench_keep_and_reuse_on_postgres(tmp_path):
+    # --keep leaves the scratch tables and the build figures; --reuse times queries on them.
+    import argparse
+
+    from migralex.search import bench
+
+    parser = argparse.ArgumentParser()
+    bench.add_arguments(parser)
+    common = ["--docs", "200", "--queries", "200", "--backend", "postgres"]
+    try:
+        built = bench.run(parser.parse_args([*common, "--keep", str(tmp_path)]))
+        again = bench.run(parser.parse_args([*common, "--reuse", str(tmp_path)]))
+        assert again["index_docs_per_s"] == built["index_docs_per_s"]
+        assert again["index_mb"] == built["index_mb"] > 0
+    finally:
+        bench._drop_scratch_table()
+
+
 def test_lexeme_index_next_to_rum(both):
     # Counting uses a GIN index of the lexemes without positions when RUM ranks (0004).
     from django.db import connection
