@@ -80,6 +80,12 @@ RELATIONS = [
         [("amends", "law", "02-03"), ("amends", "law", "03-03")],
     ),
     ("Loi n° 1-11. Article 5. La loi n° 7-11 est abrogée.", [("repeals", "law", "7-11")]),
+    # The dot of "No." ends no sentence, in a passive form or in a list.
+    ("Decree No. 9. Article 40. Law No. 5 of 2001 is repealed.", [("repeals", "law", "5/2001")]),
+    (
+        "Decree No. 9 of 2022. It amends Laws No. 5 of 2001 and No. 7 of 2002.",
+        [("amends", "law", "5/2001"), ("amends", "law", "7/2002")],
+    ),
     (
         "Décret n° 2-1-1. Vu la loi n° 02-03 ; Vu le décret n° 2-09-607,",
         [("cites", "law", "02-03"), ("cites", "decree", "2-09-607")],

@@ -48,6 +48,12 @@ CASES = [
         [("convention", n) for n in ("97", "102", "187")],
     ),
     ("loi n° 02-03, 12 mois plus tard", [("law", "02-03")]),
+    # An abbreviation's dot is no sentence end; a real one still cuts the type word off.
+    (
+        "Conventions No. 102 on social security and No. 187 on safety",
+        [("convention", "102"), ("convention", "187")],
+    ),
+    ("the Law. No. 12 of the athletes wore", []),
     # A dahir having the force of law is a dahir.
     ("Vu le dahir portant loi n° 1-73-255 du 27 chaoual 1393", [("dahir", "1-73-255")]),
     ("الظهير الشريف بمثابة قانون رقم 1.77.339", [("dahir", "1-77-339")]),

@@ -70,7 +70,13 @@ _BARE_NUMBER_RE = re.compile(
     rf"(?<![\w./-])(?P<number>\d{{1,4}}[-./]\d{{1,5}}(?:[-./]\d{{1,5}})?){_YEAR}?(?![\w])"
 )
 _BETWEEN_MAX_WORDS = 6
-_SENTENCE_END = re.compile(r"[.;:!?؛]\s|\n")
+# The dot of an abbreviation ("No.", "Nos.", "art.") ends no sentence: in "Conventions No. 102
+# on social security and No. 187" the second number still belongs to "Conventions", and in "Law
+# No. 5 of 2001 is repealed" the law is still the subject.
+_SENTENCE_DOT = r"(?<!\bno)(?<!\bnos)(?<!\bart)(?<!\bp)\."
+SENTENCE_END = re.compile(rf"(?:{_SENTENCE_DOT}|[;!?؛])\s|\n", re.IGNORECASE)
+# Between a type word and its number a colon also cuts ("la loi : n° 5" is not a reference).
+_CLAUSE_END = re.compile(rf"(?:{_SENTENCE_DOT}|[;:!?؛])\s|\n", re.IGNORECASE)
 
 
 def normalise_number(number: str, year: str | None = None, marker: str = "", type_=""):
@@ -123,7 +129,7 @@ def _nearest_type(text: str, end: int) -> re.Match | None:
     if last is None:
         return None
     between = window[last.end() :]
-    if _SENTENCE_END.search(between) or len(between.split()) > _BETWEEN_MAX_WORDS:
+    if _CLAUSE_END.search(between) or len(between.split()) > _BETWEEN_MAX_WORDS:
         return None
     # Re-anchor on the full text so spans are absolute.
     return _TYPE_RE.match(text, window_start + last.start())

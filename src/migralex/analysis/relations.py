@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from migralex.analysis.references import SENTENCE_END
+
 _PHRASES = {
     "amends": [
         r"modifiant(?:\s+et\s+compl[ée]tant)?",
@@ -66,7 +68,6 @@ _PHRASE_RE = re.compile(
     re.IGNORECASE,
 )
 _FORWARD_CHARS = 120  # "modifiant et complétant le dahir portant loi n° …": a few words
-_SENTENCE_END = re.compile(r"[.;!?؛]\s|\n")
 # Between two references of a list: "… n° 02-03 et la loi n° 03-03", "… 12.90 و25.90".
 _LIST_GAP = re.compile(
     r"\s*(?:,|et|and|ou|or|و)?\s*(?:(?:de\s+)?(?:la|le|les|l')|the)?\s*", re.IGNORECASE
@@ -101,7 +102,7 @@ def extract_relations(text: str, references: list[dict], own: set[tuple[str, str
     for match in _phrases_near(text, refs):
         relation = _relation(match)
         after = text[match.end() : match.end() + _FORWARD_CHARS]
-        stop = _SENTENCE_END.search(after)
+        stop = SENTENCE_END.search(after)
         limit = match.end() + (stop.start() if stop else len(after))
         following = [r for r in refs if match.end() <= r["start"] < limit]
         if following:
@@ -116,7 +117,7 @@ def extract_relations(text: str, references: list[dict], own: set[tuple[str, str
             continue
         # Passive: "la loi n° 12-34 est abrogée", "Law No. 5 of 2001 is repealed".
         before = text[max(0, match.start() - _FORWARD_CHARS) : match.start()]
-        cut = list(_SENTENCE_END.finditer(before))
+        cut = list(SENTENCE_END.finditer(before))
         start = match.start() - len(before) + (cut[-1].end() if cut else 0)
         preceding = [r for r in refs if start <= r["start"] and r["end"] <= match.start()]
         if preceding:
