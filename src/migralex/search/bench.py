@@ -231,7 +231,7 @@ def _zipf_cdf(n: int, s: float = 1.05) -> np.ndarray:
 
 def _records(n: int, seed: int):
     from migralex.search.analysis import text_terms
-    from migralex.search.plan import IndexRecord
+    from migralex.search.plan import ANONYMOUS, SIGNED_IN, IndexRecord
 
     rng = random.Random(seed)
     nprng = np.random.default_rng(seed)
@@ -250,7 +250,7 @@ def _records(n: int, seed: int):
         title_terms = text_terms(title, lang)
         access = ["org:1"]
         if rng.random() < 0.9:
-            access += ["anon", "signed"]
+            access += [ANONYMOUS, SIGNED_IN]
         yield IndexRecord(
             id=i,
             version_id=i,

@@ -14,6 +14,10 @@ from migralex.search.query import Phrase, Query
 # Facets every search returns, in display order (the filter names of the query language).
 FACETS = ("type", "country", "theme", "group", "year", "lang", "source", "status")
 MAX_FACET_VALUES = 50
+# Index tokens of visibility. A document carries every token of the audiences that may see it;
+# a user's search requires any of the user's tokens.
+ANONYMOUS = "anon"
+SIGNED_IN = "signed"
 
 
 @dataclass

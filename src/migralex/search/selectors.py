@@ -14,12 +14,8 @@ from migralex.common.text import clean
 from migralex.documents.choices import ReviewStatus, Visibility
 from migralex.documents.models import Document, DocumentTheme
 from migralex.search.analysis import text_terms
-from migralex.search.plan import IndexRecord
+from migralex.search.plan import ANONYMOUS, SIGNED_IN, IndexRecord
 
-# Index tokens of visibility. A document carries every token of the audiences that may see it;
-# a user's search requires any of the user's tokens.
-ANONYMOUS = "anon"
-SIGNED_IN = "signed"
 SNIPPET_SOURCE_CHARS = 30_000  # what a snippet is looked for in; the index has every word
 
 

@@ -29,7 +29,15 @@ from pathlib import Path
 import tantivy
 
 from migralex.search.expansion import document_concepts, thesaurus_fingerprint
-from migralex.search.plan import FACETS, MAX_FACET_VALUES, Clause, IndexRecord, SearchPlan
+from migralex.search.plan import (
+    ANONYMOUS,
+    FACETS,
+    MAX_FACET_VALUES,
+    SIGNED_IN,
+    Clause,
+    IndexRecord,
+    SearchPlan,
+)
 
 SCHEMA_VERSION = "4"
 LOCK_NAME = ".migralex-writer.lock"
@@ -51,9 +59,9 @@ _MORE = {name: f"c_{name}_more" for name in _FACET_FIELD}
 _ALL_VALUES = 65_535  # terms aggregation size: every value, so that slot sums are exact
 
 
-# The audiences of selectors.ANONYMOUS and SIGNED_IN: a document hidden from one carries
-# ``_hidden(audience)`` too, so that a search of that audience excludes the few hidden ones.
-AUDIENCES = ("anon", "signed")
+# A document hidden from one of these audiences carries ``_hidden(audience)`` too, so that a
+# search of that audience excludes the few hidden ones.
+AUDIENCES = (ANONYMOUS, SIGNED_IN)
 
 
 def _hidden(audience: str) -> str:
@@ -290,7 +298,7 @@ class TantivyBackend:
             count: int | Callable[[], int] = result.count
             scored = [(0.0, address) for _, address in result.hits]
         elif tiered:
-            count, scored = self._tiers(searcher, plan, main, pending)
+            count, scored = self._tiers(searcher, plan, main, query, pending)
         else:
             result = searcher.search(query, limit=plan.limit, offset=plan.offset)
             count, scored = result.count, [(float(s), a) for s, a in result.hits]
@@ -303,7 +311,7 @@ class TantivyBackend:
         facets = pending
         return count, hits, lambda: facets.result()[1]
 
-    def _tiers(self, searcher, plan, main, pending) -> tuple[int | Callable[[], int], list]:
+    def _tiers(self, searcher, plan, main, query, pending) -> tuple[int | Callable[[], int], list]:
         """Count and ranked hits of ``plan`` in two tiers: exact-language matches (ranked by
         the main query alone, plus ``TIER_BONUS``), then matches of the expansion alone (as
         the PostgreSQL backend ranks them). Adding the expansion's score to exact matches
@@ -316,7 +324,6 @@ class TantivyBackend:
         if end <= n_exact:
             # The page is all exact matches: the count of the union, unscored, meanwhile.
             if pending is None:
-                query = self._query(plan)
                 pending = _FACET_POOL.submit(self._aggregate, searcher, query, False, True)
             return (lambda: pending.result()[0]), scored
         only = self._filtered(
