@@ -382,7 +382,16 @@ class TantivyBackend:
             return tantivy.Query.phrase_query(self.schema, field, list(clause.terms))
         if clause.kind == "prefix":
             return tantivy.Query.regex_query(self.schema, field, re.escape(clause.terms[0]) + ".*")
-        return tantivy.Query.term_query(self.schema, field, clause.terms[0])
+        return self._term(field, clause.terms[0])
+
+    def _term(self, field: str, value, scored: bool = True) -> tantivy.Query:
+        """A term query reading from the postings only what its use needs: frequencies to
+        score, nothing more to filter or exclude. tantivy's default also reads positions,
+        which only phrases need (5-9 % of a ranked search's engine time over the 200 bench
+        queries at 100k documents, the same hits, scores and counts)."""
+        return tantivy.Query.term_query(
+            self.schema, field, value, index_option="freq" if scored else "basic"
+        )
 
     def _main(self, plan: SearchPlan) -> tantivy.Query | None:
         """Every group of alternatives in the body; a word in the title counts more than the
@@ -417,7 +426,7 @@ class TantivyBackend:
         values = list(values)
         if len(values) > MAX_TERM_FILTERS:
             return tantivy.Query.term_set_query(self.schema, field, values)
-        terms = [tantivy.Query.term_query(self.schema, field, v) for v in values]
+        terms = [self._term(field, v, scored=False) for v in values]
         query = (
             terms[0]
             if len(terms) == 1
@@ -430,7 +439,7 @@ class TantivyBackend:
         for exp in plan.expansions:
             if exp.concepts:
                 for concept in exp.concepts:
-                    query = tantivy.Query.term_query(self.schema, "concept", concept)
+                    query = self._term("concept", concept)
                     clauses.append((tantivy.Occur.Should, query))
             else:  # an expansion built without concepts: its phrases, same documents
                 for phrase in exp.phrases:
@@ -451,9 +460,7 @@ class TantivyBackend:
                 [
                     (
                         tantivy.Occur.Should,
-                        tantivy.Query.boost_query(
-                            tantivy.Query.term_query(self.schema, "body", term), weight
-                        ),
+                        tantivy.Query.boost_query(self._term("body", term), weight),
                     )
                     for term, weight in like
                 ]
@@ -503,14 +510,12 @@ class TantivyBackend:
                 # Excluding the few documents this audience may not see skips through a short
                 # list; requiring the token, through a list of most of the index (measured at
                 # 1M documents: 2 ms against 6 ms).
-                hidden = tantivy.Query.term_query(self.schema, "access", _hidden(plan.access[0]))
+                hidden = self._term("access", _hidden(plan.access[0]), scored=False)
                 parts.append((tantivy.Occur.MustNot, hidden))
             else:
                 parts.append((tantivy.Occur.Must, self._any_of("access", plan.access)))
         for doc_id in plan.exclude_ids:
-            parts.append(
-                (tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, "id", doc_id))
-            )
+            parts.append((tantivy.Occur.MustNot, self._term("id", doc_id, scored=False)))
         if len(parts) == 1:
             return query
         return tantivy.Query.boolean_query(parts)
