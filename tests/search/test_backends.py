@@ -219,3 +219,31 @@ def test_migration_fills_the_facet_terms_the_backend_writes(both):
         cursor.execute(migration.FILL_FACET_TERMS)
         cursor.execute(query)
         assert cursor.fetchall() == written
+
+
+@pytest.mark.django_db(transaction=True)
+def test_count_and_facets_on_a_side_connection(corpus_docs):
+    # Outside a transaction the count and facets run on a side connection while the page is
+    # ranked; they must be those of the same query run on the caller's connection.
+    from django.db import connection
+
+    from migralex.search.backends import postgres_side
+
+    backend = PostgresBackend()
+    services.documents_reindex(backend=backend)
+    assert not connection.in_atomic_block
+    try:
+        for q in QUERIES:
+            plan = plan_for(parse(q), access=None)
+            count, hits, facets = backend.search(plan)
+            assert callable(count) and callable(facets)
+            inline = PostgresBackend()
+            inline.count_apart = False
+            assert (count(), hits, facets()) == inline.search(plan)
+            results = services.search(q, backend=backend)
+            assert (
+                results.count == count()
+                and results.facets == services.search(q, backend=inline).facets
+            )
+    finally:
+        postgres_side.close()

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 
 from django.db import connection, transaction
 
+from migralex.search.backends import postgres_side
 from migralex.search.expansion import document_concepts, thesaurus_fingerprint
 from migralex.search.plan import FACETS, MAX_FACET_VALUES, Clause, IndexRecord, SearchPlan
 
@@ -61,6 +62,11 @@ _CAST = {c: "::jsonb" for c in ("themes", "groups", "langs", "access", "payload"
     "vector": "::tsvector",
     "facet_terms": "::tsvector",
 }
+# Text queries: the vectors are out of line, so a sequential scan would read every one of them
+# from TOAST to test it, which the planner's costs do not show (measured 1.2 s instead of 60 ms
+# at 100k documents for a 3-word query with a language filter). JIT off: a plan holding a
+# disabled node costs over jit_above_cost, and compiling takes longer than these queries run.
+TEXT_QUERY_SETTINGS = "SET LOCAL enable_seqscan = off; SET LOCAL jit = off"
 COUNT_TERM = "all"  # a facet lexeme every row has: its ts_stat count is the number of matches
 PHRASE = " <-> "  # in a tsquery literal: a phrase (lexemes never contain it)
 
@@ -156,6 +162,8 @@ def expansion_tsqueries(plan: SearchPlan) -> list[str]:
 
 class PostgresBackend:
     name = "postgres"
+    # Count and facets on a side connection while the page is ranked (see ``search``).
+    count_apart = True
 
     def __init__(
         self,
@@ -341,22 +349,35 @@ class PostgresBackend:
             params.append(list(plan.exclude_ids))
         return where, params
 
-    def search(self, plan: SearchPlan) -> tuple[int, list[tuple[float, dict]], dict]:
+    def search(self, plan: SearchPlan) -> tuple:
+        """(count, [(rank, payload)], facets); ``count`` and ``facets`` may be functions
+        returning them, computed meanwhile on a side connection (``postgres_side``) when the
+        caller holds no transaction (a side connection would not see its writes)."""
         main = main_tsquery(plan)
         where, params = self._where(plan, indexed=main is None)
+        apart = self.count_apart and not connection.in_atomic_block
         if main is None:
             with connection.cursor() as cursor:
-                return self._listing(cursor, plan, where, params)
+                return self._listing(cursor, plan, where, params, apart)
         with transaction.atomic(), connection.cursor() as cursor:
-            # The vectors are out of line: a sequential scan would read every one of them from
-            # TOAST to test it, which the planner's costs do not show (measured 1.2 s instead
-            # of 60 ms at 100k documents for a 3-word query with a language filter).
-            # JIT off: a plan holding a disabled node costs over jit_above_cost, and compiling
-            # takes longer than these queries run.
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
-            result = self._ranked(cursor, plan, where, params, main)
+            cursor.execute(TEXT_QUERY_SETTINGS)
+            result = self._ranked(cursor, plan, where, params, main, apart)
             cursor.execute("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL jit TO DEFAULT")
         return result
+
+    def _counted(self, cursor, plan, where, params, apart: bool, text: bool):
+        """Count and facets of the rows matching ``where``: here, or on a side connection
+        (then two functions waiting for them)."""
+        if not apart:
+            return self._count_facets(cursor, plan, where, params)
+        pending = postgres_side.submit(self._count_facets_apart, plan, where, params, text)
+        return (lambda: pending.result()[0]), (lambda: pending.result()[1])
+
+    def _count_facets_apart(self, plan, where, params, text: bool) -> tuple[int, dict]:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if text:
+                cursor.execute(TEXT_QUERY_SETTINGS)
+            return self._count_facets(cursor, plan, where, params)
 
     def _matching(self, tsquery: str) -> str:
         """The condition "the row matches ``tsquery``", for counting (not ranking) the matches.
@@ -375,14 +396,14 @@ class PostgresBackend:
         against 170 ms for a query with 11 expansion phrases at 100k documents)."""
         return "(" + " OR ".join(map(self._matching, tsqueries)) + ")", tsqueries
 
-    def _ranked(self, cursor, plan, where, params, main):
+    def _ranked(self, cursor, plan, where, params, main, apart=False):
         phrases = expansion_tsqueries(plan)
         expansion = " | ".join(phrases) or None
         matches, match_params = self._any_of([main, *phrases])
-        count, facets = self._count_facets(
-            cursor, plan, [matches, *where], [*match_params, *params]
+        count, facets = self._counted(
+            cursor, plan, [matches, *where], [*match_params, *params], apart, text=True
         )
-        if not count:
+        if not count:  # (a pending count is a function: the page is read meanwhile)
             return 0, [], facets
         if plan.sort == "date":
             any_q = f"({main}) | ({expansion})" if expansion else main
@@ -449,10 +470,10 @@ class PostgresBackend:
             for rank, payload, text in rows
         ]
 
-    def _listing(self, cursor, plan, where, params):
+    def _listing(self, cursor, plan, where, params, apart=False):
         from migralex.search.selectors import SNIPPET_SOURCE_CHARS
 
-        count, facets = self._count_facets(cursor, plan, where, params)
+        count, facets = self._counted(cursor, plan, where, params, apart, text=False)
         conditions = " AND ".join(where) or "TRUE"
         cursor.execute(
             f"SELECT p.payload, (SELECT left(t.normalized_text, %s) FROM {self.text_table} t "
