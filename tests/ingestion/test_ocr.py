@@ -95,6 +95,90 @@ def test_no_arabic_line_is_dropped_as_noise():
     assert character_error_rate(out["text"], "\n".join(texts)) < 0.01
 
 
+def test_languages_are_grouped_by_script_and_only_mixed_scripts_are_read_line_by_line():
+    assert ocr._script_groups("ara+fra+eng") == ["ara", "fra+eng"]
+    assert ocr._script_groups("eng+fas+fra") == ["fas", "eng+fra"]
+    assert ocr._script_groups("fra+eng") == ["fra+eng"]
+    assert ocr._script_groups("ara") == ["ara"]
+    _real_tesseract()
+    mixed, latin = ocr._Engine("ara+fra+eng"), ocr._Engine("fra+eng")
+    assert mixed.lines is not None and set(mixed.lines.engines) == {True, False}
+    assert latin.lines is None and latin.api is not None
+    mixed.close()
+    latin.close()
+
+
+def _line_image(text: str, arabic: bool, seed: int):
+    """A line of ``text`` drawn as the generated scans draw it, at the resolution OCR reads."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    from migralex.ingestion import scangen
+
+    size = round(12 / 72 * ocr.MIN_DPI)
+    font = scangen._font("arabic" if arabic else "latin", size)
+    image = Image.new("L", (1600, size * 2), 255)
+    ImageDraw.Draw(image).text(
+        (8, size // 3), text, fill=0, font=font, direction="rtl" if arabic else None
+    )
+    angle = random.Random(seed).uniform(-0.5, 0.5)
+    image = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    return image.filter(ImageFilter.GaussianBlur(0.6))
+
+
+def test_a_line_s_script_is_guessed_from_the_dots_of_arabic_letters():
+    from PIL import features
+
+    if not features.check("raqm"):
+        pytest.skip("Pillow without libraqm cannot draw Arabic lines")
+    from migralex.ingestion.scangen import _VOCABULARY
+
+    rng = random.Random(11)
+    for seed in range(6):
+        for language, arabic in (("ar", True), ("fr", False), ("en", False)):
+            words = " ".join(rng.choice(_VOCABULARY[language].split()) for _ in range(9))
+            assert ocr._looks_arabic(_line_image(words, arabic, seed)) is arabic, words
+    assert ocr._looks_arabic(_line_image("", False, 0)) is None  # nothing to judge by
+
+
+def test_lines_inside_another_line_are_left_out_and_wider_steps_start_paragraphs():
+    page = type("Page", (), {"width": 1000, "height": 1000})()
+    lines = [(100, 100, 900, 140), (100, 160, 900, 200), (500, 185, 880, 203)]  # dots row
+    lines += [(100, 240, 900, 280), (100, 300, 600, 340)]  # wider gap before the 4th line
+    arranged = ocr._arrange([(box, i == 0) for i, box in enumerate(lines)], page)
+    m = ocr.LINE_MARGIN
+    assert [box for box, _ in arranged] == [
+        (x0 - m, y0 - m, x1 + m, y1 + m) for x0, y0, x1, y1 in lines if (x0, y0) != (500, 185)
+    ]
+    assert [starts for _, starts in arranged] == [True, False, True, False]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wrong_guess", [True, False])
+def test_a_line_read_first_with_the_wrong_script_is_read_again_with_the_right_one(
+    monkeypatch, wrong_guess
+):
+    """The script guess only orders the readings: guessing every line Arabic (or every line
+    Latin) costs readings, not text."""
+    from PIL import features
+
+    _real_tesseract()
+    if not features.check("raqm"):
+        pytest.skip("Pillow without libraqm cannot draw the Arabic test pages")
+    data, texts = scanned_pdf(random.Random(5), 1)
+    monkeypatch.setattr(ocr, "_looks_arabic", lambda crop: wrong_guess)
+    readings = []
+    read = ocr._LineReader._read
+    monkeypatch.setattr(
+        ocr._LineReader, "_read", lambda self, *args: readings.append(args[0]) or read(self, *args)
+    )
+    monkeypatch.setattr(ocr, "_idle_engines", {})
+    out = ocr.ocr_pdf(data, {"wall_seconds": 300})
+    assert character_error_rate(out["text"], texts[0]) < 0.01
+    lines = texts[0].splitlines()
+    wrong = sum(any("\u0600" <= c <= "\u06ff" for c in line) != wrong_guess for line in lines)
+    assert wrong > 0 and len(readings) >= len(lines) + wrong
+
+
 def test_missing_tesserocr_or_language_data_is_a_degraded_outcome(monkeypatch, tmp_path):
     pytest.importorskip("tesserocr")
     monkeypatch.delenv("TESSDATA_PREFIX", raising=False)
@@ -193,6 +277,21 @@ def test_recognition_stops_at_the_deadline_and_the_engine_reads_on():
         line for line in texts[0].splitlines() if not any("\u0600" <= c <= "\u06ff" for c in line)
     ]
     assert latin[0].split()[0] in text
+    engine.close()
+
+
+def test_line_by_line_recognition_stops_at_the_deadline_too():
+    _real_tesseract()
+    import pypdfium2 as pdfium
+
+    data, _ = scanned_pdf(random.Random(2), 1)
+    image, dpi, _ = ocr._render(pdfium.PdfDocument(data), 0, ocr._Budget(ocr.MAX_PIXELS))
+    engine = ocr._Engine("ara+fra+eng")
+    started = time.monotonic()
+    assert engine.read(image, dpi, deadline=started + 0.1) is None
+    # the layout analysis is not interruptible (~0.2 CPU-s), the line readings are
+    assert time.monotonic() - started < 1.5
+    assert engine.read(image, dpi, deadline=time.monotonic() + 60)
     engine.close()
 
 

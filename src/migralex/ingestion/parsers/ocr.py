@@ -22,6 +22,17 @@ Hence the choices:
   brings them back to 5.3's (0.8-1.5%, French 0%).
 * ``tessedit_do_invert`` off: 5.5 reads a line again, inverted, when it reads badly; scanned
   legal texts are dark on light, and it cost 3-6% for the same text.
+* Pages mixing Arabic with Latin-script languages are read line by line (``_LineReader``):
+  Tesseract's layout analysis once, with no model, then each line with one engine per script
+  (``ara``, ``fra+eng``), in the script its shapes suggest (the dots of Arabic letters), read
+  again with the other only when unsure. Every line is read once (240 readings for 240 lines
+  on 8 generated pages of another seed than the bench's), instead of Tesseract's retries with
+  each language (343 for 244), and a Latin line never goes through the costlier Arabic model
+  (48-pixel lines, ~1.4 times a Latin reading). ``migralex bench ingest --ocr-pages 8``, old
+  and new code alternated four times on a loaded machine (load 9-15): 1.60, 1.63, 1.64, 1.71
+  -> 1.30, 1.24, 1.32, 1.36 CPU-s a page (-21%), characters wrong 0.29% -> 0.05% (a row of
+  dots under an Arabic line no longer reads as a line of its own), parser peak 320 -> 300-319
+  MB. Single-script language lists keep the one-pass page reading.
 * The engines live in the parser worker, one per core reading pages in parallel threads
   (Tesseract releases the GIL), and are kept for the next document while the worker lives: no
   model loading per batch, no page image written to disk and read back. Inside the worker the
@@ -30,9 +41,20 @@ Hence the choices:
   and recognition is given the time left before the wall clock, so that running out of time
   is a degraded outcome rather than a killed worker.
 
-What remains is Tesseract's own work (~1.3 CPU-s a page on these dense pages): 1 page per
-second per core would need a faster recogniser, or a cheap script decision per line so that a
-line is read once with the right model (at most ~20% less on mixed pages like the above).
+What remains (8 generated pages, 2,015 characters a page, one engine warm, loaded machine:
+1.08 CPU-s a page in the reading thread; the bench's figure adds rendering, 0.06 s a page,
+and the worker's first document, loading models and imports, ~0.17 s a page over 8 pages):
+the line readings take 0.87 s (0.43 ms a character, one reading each, nothing left to drop),
+layout analysis 0.16 s, the script guess 0.05 s. perf samples of that process: the LSTM's
+forward pass ~51% of the CPU, the int8 matrix products (``matrixDotVector``) only ~10% of it
+all - the rest is Tesseract's scalar per-time-step code (gates, copies between layers) -,
+PNG encoding and decoding of each line image inside Tesseract (its ``ImageData`` keeps line
+images as PNG) ~11%, layout and binarisation ~20%, beam search 3%. The int8 products already
+use AVX2 (``IntSimdMatrix::intSimdMatrix`` is the AVX2 one on this CPU; the ``dotproduct``
+variable does not change it through the API, and 5.5 has no AVX-512/VNNI integer path): the
+portable C++ product instead cost 1.84-2.21 against 1.53-1.60 CPU-s a page, so a product twice
+as fast as AVX2's would save ~5%. 1 page per second per core on these dense mixed pages would
+need a faster recogniser than Tesseract's published models (or changes inside Tesseract).
 
 No OCRmyPDF: it rasterises with Ghostscript and builds a PDF/A we never keep (on the same
 generated scans it used a third more CPU per page). Tesseract writes Arabic in logical order.
@@ -71,6 +93,23 @@ TESSDATA_DIRS = (
     "/usr/share/tessdata",
     "/usr/local/share/tessdata",
 )
+# Tesseract's codes of languages written in Arabic script: on pages that mix them with others,
+# each line is read with the model of its own script (``_LineReader``).
+ARABIC_SCRIPT = frozenset({"ara", "fas", "urd", "pus", "snd", "uig", "script/Arabic"})
+# Pixels around a line's box in its crop (Tesseract pads its own line images by 4).
+LINE_MARGIN = 4
+# A paragraph starts where a line's middle stands this many times the page's usual line step
+# below the previous line's (paragraphs are set apart by a wider gap).
+PARAGRAPH_STEP = 1.25
+# A line reading this sure of itself (Tesseract's mean word confidence) in the script guessed is
+# kept without trying the other script. On generated pages right readings scored 90 or more,
+# readings with the other script's model 67 at most.
+ACCEPTED_CONFIDENCE = 75
+# Connected components smaller than this share of a line's height count as specks (the dots of
+# Arabic letters); the line looks Arabic from ARABIC_SPECKS of its components being specks,
+# Latin up to LATIN_SPECKS, and in between the previous line's script is tried first.
+SPECK_SHARE_OF_HEIGHT = 0.25
+ARABIC_SPECKS, LATIN_SPECKS = 0.3, 0.2
 TIMED_OUT = "OCR stopped: wall-clock limit reached"
 M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
 _BIDI_MARKS = str.maketrans("", "", "\u200e\u200f")  # Tesseract wraps RTL lines in RLM ... LRM
@@ -151,29 +190,234 @@ def _cores() -> int:
 
 
 class _Engine:
-    """One Tesseract with its models loaded; used by one thread at a time."""
+    """Tesseract with its models loaded; used by one thread at a time. Languages of one script
+    read the page in one go; Arabic-script languages mixed with others read it line by line
+    (see ``_LineReader``)."""
 
     def __init__(self, languages: str):
-        import tesserocr
-
-        self.api = tesserocr.PyTessBaseAPI(
-            path=f"{tessdata()}/", lang=languages, oem=tesserocr.OEM.LSTM_ONLY
-        )
-        for name, value in SETTINGS.items():
-            self.api.SetVariable(name, value)
+        groups = _script_groups(languages)
+        if len(groups) > 1:
+            self.api, self.lines = None, _LineReader(groups)
+        else:
+            self.api, self.lines = _tesseract(languages), None
 
     def read(self, image, dpi: int, deadline: float) -> str | None:
         """The page's text, or None when the deadline came first."""
-        pixels = image.tobytes()  # Tesseract reads the buffer without owning it: keep it alive
-        self.api.SetImageBytes(pixels, image.width, image.height, 1, image.width)
-        self.api.SetSourceResolution(dpi)
-        milliseconds = int((deadline - time.monotonic()) * 1000)
-        if milliseconds <= 0 or not self.api.Recognize(timeout=milliseconds):
+        if self.lines is not None:
+            return self.lines.read(image, dpi, deadline)
+        pixels = _set_image(self.api, image, dpi)
+        done = _recognize(self.api, deadline)
+        del pixels  # kept alive until read
+        if not done:
             return None
         return self.api.GetUTF8Text()
 
     def close(self) -> None:
-        self.api.End()
+        if self.lines is not None:
+            self.lines.close()
+        else:
+            self.api.End()
+
+
+def _tesseract(languages: str, line_only: bool = False):
+    import tesserocr
+
+    api = tesserocr.PyTessBaseAPI(
+        path=f"{tessdata()}/", lang=languages, oem=tesserocr.OEM.LSTM_ONLY
+    )
+    for name, value in SETTINGS.items():
+        api.SetVariable(name, value)
+    if line_only:  # the image is one text line: no layout analysis
+        api.SetPageSegMode(tesserocr.PSM.RAW_LINE)
+    return api
+
+
+def _set_image(api, image, dpi: int) -> bytes:
+    """Give Tesseract the grayscale ``image``'s pixels as they are; returns them, to be kept
+    alive while Tesseract reads them (it does not own the buffer)."""
+    pixels = image.tobytes()
+    api.SetImageBytes(pixels, image.width, image.height, 1, image.width)
+    api.SetSourceResolution(dpi)
+    return pixels
+
+
+def _recognize(api, deadline: float) -> bool:
+    milliseconds = int((deadline - time.monotonic()) * 1000)
+    return milliseconds > 0 and api.Recognize(timeout=milliseconds)
+
+
+def _script_groups(languages: str) -> list[str]:
+    """``languages`` split by script: the Arabic-script ones first, then the others
+    (``ara+fra+eng`` -> ``["ara", "fra+eng"]``); one group when they share a script."""
+    names = languages.split("+")
+    arabic = [name for name in names if name in ARABIC_SCRIPT]
+    others = [name for name in names if name not in ARABIC_SCRIPT]
+    return ["+".join(group) for group in (arabic, others) if group]
+
+
+def _is_arabic(text: str) -> bool:
+    """Whether most letters of ``text`` are Arabic."""
+    letters = [c for c in text if c.isalpha()]
+    return sum("\u0600" <= c <= "\u06ff" for c in letters) * 2 > len(letters)
+
+
+class _LineReader:
+    """A page of mixed scripts read line by line, each line once with the model of its script.
+
+    Tesseract given ``ara+fra+eng`` reads each line with the previous line's language and, when
+    one word reads badly, again with each other language: 343 readings for 244 lines on the
+    bench's pages, and the Arabic model (48-pixel lines) costs ~1.4 times a Latin one per line.
+    Here the layout is analysed once (no model), and each line is read with one engine per
+    script: first with the script its shapes suggest (``_looks_arabic``, else the previous
+    line's), again with the other only when the first reading is unsure or comes out in the
+    other script; the more confident reading is kept."""
+
+    def __init__(self, groups: list[str]):
+        import tesserocr
+
+        self.layout = tesserocr.PyTessBaseAPI(path=f"{tessdata()}/", init=False)
+        self.layout.InitForAnalysePage()
+        for name, value in SETTINGS.items():
+            self.layout.SetVariable(name, value)
+        self.engines = {_is_arabic_group(group): _tesseract(group, True) for group in groups}
+
+    def read(self, image, dpi: int, deadline: float) -> str | None:
+        lines, arabic = [], False
+        for box, starts_paragraph in _text_lines(self.layout, image, dpi):
+            crop = image.crop(box)
+            guess = _looks_arabic(crop)
+            first = arabic if guess is None else guess
+            reading = self._read(first, crop, dpi, deadline)
+            if reading is None:
+                return None
+            text, confidence = reading
+            if confidence < ACCEPTED_CONFIDENCE or (
+                bool(text.strip()) and _is_arabic(text) != first
+            ):
+                other = self._read(not first, crop, dpi, deadline)
+                if other is None:
+                    return None
+                if other[1] > confidence:
+                    text, confidence, first = *other, not first
+            if lines and (starts_paragraph or first != arabic):  # a new script, a new paragraph
+                lines.append("")
+            arabic = first
+            lines.append(text.strip())
+        return "\n".join(lines) + "\n" if lines else ""
+
+    def _read(self, arabic: bool, crop, dpi: int, deadline: float) -> tuple[str, int] | None:
+        api = self.engines[arabic]
+        pixels = _set_image(api, crop, dpi)
+        done = _recognize(api, deadline)
+        del pixels  # kept alive until read
+        if not done:
+            return None
+        return api.GetUTF8Text(), api.MeanTextConf()
+
+    def close(self) -> None:
+        self.layout.End()
+        for api in self.engines.values():
+            api.End()
+
+
+def _is_arabic_group(group: str) -> bool:
+    return group.split("+")[0] in ARABIC_SCRIPT
+
+
+def _text_lines(layout, image, dpi: int) -> list[tuple[tuple[int, int, int, int], bool]]:
+    """(box to crop, with a margin; whether a paragraph starts there) of the page's text lines
+    in reading order, from Tesseract's layout analysis (see ``_arrange``)."""
+    from tesserocr import RIL
+
+    pixels = _set_image(layout, image, dpi)
+    iterator = layout.AnalyseLayout()
+    found = []
+    while iterator is not None:
+        box = iterator.BoundingBox(RIL.TEXTLINE)
+        if box is not None:
+            found.append((box, iterator.IsAtBeginningOf(RIL.BLOCK)))
+        if not iterator.Next(RIL.TEXTLINE):
+            break
+    del pixels  # kept alive until analysed
+    return _arrange(found, image)
+
+
+def _arrange(found: list, image) -> list[tuple[tuple[int, int, int, int], bool]]:
+    """``found``'s (line box, starts a block) as (box to crop, starts a paragraph).
+
+    Without recognition Tesseract finds no paragraphs: one starts with a block, or where a line
+    stands further below the previous one than lines usually do. A line whose box lies within
+    another's crop is left out: Tesseract sometimes makes a row of the dots under an Arabic
+    line, which that line's crop already holds (read again, it came out as a second line)."""
+    found = [
+        (box, starts_block)
+        for box, starts_block in found
+        if not any(
+            _area(other) > _area(box) and _inside(box, _padded(other, image)) >= 0.8
+            for other, _ in found
+        )
+    ]
+    middles = [(box[1] + box[3]) / 2 for box, _ in found]
+    steps = [below - above for above, below in zip(middles, middles[1:], strict=False)]
+    usual = sorted(steps)[len(steps) // 2] if steps else 0
+    return [
+        (_padded(box, image), starts_block or (i > 0 and steps[i - 1] > PARAGRAPH_STEP * usual))
+        for i, (box, starts_block) in enumerate(found)
+    ]
+
+
+def _padded(box, image) -> tuple[int, int, int, int]:
+    x0, y0, x1, y1 = box
+    return (
+        max(0, x0 - LINE_MARGIN),
+        max(0, y0 - LINE_MARGIN),
+        min(image.width, x1 + LINE_MARGIN),
+        min(image.height, y1 + LINE_MARGIN),
+    )
+
+
+def _area(box) -> int:
+    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
+
+
+def _inside(box, outer) -> float:
+    """The share of ``box``'s area that lies within ``outer``."""
+    overlap = (
+        max(box[0], outer[0]),
+        max(box[1], outer[1]),
+        min(box[2], outer[2]),
+        min(box[3], outer[3]),
+    )
+    return _area(overlap) / max(1, _area(box))
+
+
+def _looks_arabic(crop) -> bool | None:
+    """Whether a line image shows Arabic script, judged from its shapes; None when unsure.
+
+    Arabic letters are joined and carry dots above and below them, which come out as separate
+    small specks: on generated pages a half or more of an Arabic line's connected components are
+    smaller than a quarter of the line's height, against at most a fifth on French and English
+    lines (accents, i dots, punctuation). The reading that follows checks the guess."""
+    import numpy as np
+    from scipy import ndimage
+
+    pixels = np.asarray(crop, dtype=np.int16)
+    ink = pixels < (int(pixels.min()) + int(pixels.max())) // 2
+    labels, count = ndimage.label(ink)
+    if count < 4:
+        return None
+    limit = SPECK_SHARE_OF_HEIGHT * ink.shape[0]
+    specks = sum(
+        1
+        for rows, columns in ndimage.find_objects(labels)
+        if max(rows.stop - rows.start, columns.stop - columns.start) < limit
+    )
+    share = specks / count
+    if share >= ARABIC_SPECKS:
+        return True
+    if share <= LATIN_SPECKS:
+        return False
+    return None
 
 
 _engines_lock = threading.Lock()
