@@ -247,3 +247,24 @@ def test_count_and_facets_on_a_side_connection(corpus_docs):
             )
     finally:
         postgres_side.close()
+
+
+def test_rum_halves_rank_as_one_index(both, monkeypatch):
+    # Migration 0006 splits RUM by document parity; the page merged from both halves must be
+    # the one ranking all the matches in one pass gives, page after page.
+    from migralex.search.backends import postgres
+
+    _, backend = both
+    if backend._rum() != "halves":
+        pytest.skip("no RUM extension: GIN ranks the matches")
+
+    def pages(q):
+        return [
+            [h.document_id for h in services.search(q, backend=backend, per_page=3, page=n).results]
+            for n in (1, 2, 3)
+        ]
+
+    split = {q: pages(q) for q in QUERIES}
+    assert any(len(ids) == 3 for q in QUERIES for ids in split[q])
+    monkeypatch.setitem(postgres._rum_layout, backend.table, "whole")  # one ranked scan
+    assert {q: pages(q) for q in QUERIES} == split

@@ -5,17 +5,21 @@ weighted A, body D), and queries as a literal ``tsquery`` built from the same
 :class:`SearchPlan`, so PostgreSQL never applies a text search configuration of its own.
 Ranking: with the RUM index, ``ORDER BY vector <=> query`` reads the top results in rank order
 from the index (RUM also checks phrases from the positions it stores, without the heap);
-without it, ``ts_rank`` over the matches (GIN). Expansion matches come after exact matches (two
-tiers), as with tantivy; like tantivy, they are found through concept lexemes ("theme@lang",
-``expansion.document_concepts``) stored in the vector, not through the thesaurus phrases.
-Filters of text queries never drive the plan (see ``_where``): rows come from the text indexes.
+without it, ``ts_rank`` over the matches (GIN). RUM scores every match before it returns the
+first row, so it is split by document parity (migration 0006): each half ranks its own
+matches, both at once on two connections, and the page is the best of both. Expansion matches
+come after exact matches (two tiers), as with tantivy; like tantivy, they are found through
+concept lexemes ("theme@lang", ``expansion.document_concepts``) stored in the vector, not
+through the thesaurus phrases. Filters of text queries never drive the plan (see ``_where``):
+rows come from the text indexes.
 
 Count and facets: every row carries its facet values as lexemes (``facet_terms``: "country:MA",
 "theme:…", and "all" for the count), and ``ts_stat()`` counts them over the matching rows in one
-pass in C; grouping the rows once per facet in SQL cost 8 hash aggregations per match (measured
-267 ms for 36k matches at 100k documents, against ~40 ms). The rows are narrow (vector and payload
-out of line, see migration 0003), so that this scan reads few pages. Snippet text is not copied
-into the index: it is read from the indexed version (``documents_version``), for the page only.
+pass in C, on a side connection while the page is ranked (``postgres_side``); grouping the rows
+once per facet in SQL cost 8 hash aggregations per match (measured 267 ms for 36k matches at
+100k documents, against ~40 ms). The rows are narrow (vector and payload out of line, see
+migration 0003), so that this scan reads few pages. Snippet text is not copied into the index:
+it is read from the indexed version (``documents_version``), for the page only.
 """
 
 # SQL here is assembled only from this module's constants (table, column names, operators);
@@ -24,6 +28,7 @@ into the index: it is read from the indexed version (``documents_version``), for
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterable, Mapping
 
@@ -38,7 +43,10 @@ MAX_POSITION = 16383  # PostgreSQL's limit; later positions are clamped by it an
 MAX_LEXEMES_CHARS = 900_000  # tsvector values are capped at 1 MB
 _COLUMN = {"type": "doc_type", "country": "country", "status": "status", "source": "source"}
 _JSON_COLUMN = {"theme": "themes", "group": "groups", "lang": "langs"}
-_has_rum: dict[str, bool] = {}
+_rum_layout: dict[str, str] = {}  # table -> "", "whole" or "halves" (see PostgresBackend._rum)
+# The predicates of the two partial RUM indexes of migration 0006, written as there: the planner
+# uses a partial index only for a condition that matches its predicate.
+HALVES = ("(document_id & 1) = 0", "(document_id & 1) = 1")
 # The row's columns, in the order of _row; casts for the INSERT (COPY parses the text itself).
 COLUMNS = (
     "document_id",
@@ -168,12 +176,12 @@ class PostgresBackend:
     def __init__(
         self,
         table: str = TABLE,
-        rum_index: str = "search_entry_vector_rum",
+        rum_index: str = "",
         text_table: str = "documents_version",
     ):
         # Other tables of the same shape may be given (the benchmark uses scratch ones).
+        # ``rum_index`` is not used: the RUM indexes are found on the table (see ``_rum``).
         self.table = table
-        self.rum_index = rum_index
         self.text_table = text_table  # id -> normalized_text of the indexed versions
 
     # --- writing ----------------------------------------------------------------------------
@@ -299,22 +307,28 @@ class PostgresBackend:
             return cursor.fetchone()[0]
 
     def doc_freq(self, term: str) -> int:
+        match, params = self._matching(_quote(term))
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM {self.table} WHERE vector @@ %s::tsquery", [_quote(term)]
-            )
+            cursor.execute(f"SELECT count(*) FROM {self.table} WHERE {match}", params)
             return cursor.fetchone()[0]
 
     def has_rum(self) -> bool:
-        if self.rum_index not in _has_rum:
+        return bool(self._rum())
+
+    def _rum(self) -> str:
+        """The table's RUM indexes: "" (none: GIN), "whole" or "halves" (one per half of the
+        rows, migration 0006). Found on the table itself, whatever their names."""
+        if self.table not in _rum_layout:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT 1 FROM pg_class c JOIN pg_am a ON a.oid = c.relam "
-                    "WHERE c.relname = %s AND a.amname = 'rum'",
-                    [self.rum_index],
+                    "SELECT count(*), count(i.indpred) FROM pg_index i "
+                    "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                    "WHERE i.indrelid = %s::regclass AND a.amname = 'rum'",
+                    [self.table],
                 )
-                _has_rum[self.rum_index] = cursor.fetchone() is not None
-        return _has_rum[self.rum_index]
+                n, partial = cursor.fetchone()
+            _rum_layout[self.table] = "halves" if partial >= 2 else "whole" if n else ""
+        return _rum_layout[self.table]
 
     def _where(self, plan: SearchPlan, *, indexed: bool) -> tuple[list[str], list]:
         """The filters' conditions. ``indexed=False`` (text queries) writes them in forms no
@@ -379,22 +393,29 @@ class PostgresBackend:
                 cursor.execute(TEXT_QUERY_SETTINGS)
             return self._count_facets(cursor, plan, where, params)
 
-    def _matching(self, tsquery: str) -> str:
-        """The condition "the row matches ``tsquery``", for counting (not ranking) the matches.
+    def _matching(self, tsquery: str) -> tuple[str, list[str]]:
+        """The condition "the row matches ``tsquery``" and its parameters, for counting (not
+        ranking) the matches.
 
         With RUM, a tsquery without phrase goes to the GIN index of lexemes without positions
         (migration 0004): RUM reads the positions of every posting, which only phrases and
-        ranking need (measured 67 ms against 8 ms for a 3-word query at 100k documents)."""
-        if self.has_rum() and PHRASE not in tsquery:
-            return "strip(vector) @@ %s::tsquery"
-        return "vector @@ %s::tsquery"
+        ranking need (measured 67 ms against 8 ms for a 3-word query at 100k documents). A
+        phrase goes to RUM; with its two halves, to both (each answers for its own rows)."""
+        rum = self._rum()
+        if rum and PHRASE not in tsquery:
+            return "strip(vector) @@ %s::tsquery", [tsquery]
+        if rum == "halves":
+            either = " OR ".join(f"(vector @@ %s::tsquery AND {half})" for half in HALVES)
+            return f"({either})", [tsquery] * len(HALVES)
+        return "vector @@ %s::tsquery", [tsquery]
 
     def _any_of(self, tsqueries: list[str]) -> tuple[str, list[str]]:
         """A condition matching any of ``tsqueries``: one ``@@`` each, OR-ed, so that PostgreSQL
         unites one bitmap scan per query (BitmapOr). One ``@@`` with a tsquery of many OR-ed
         phrases made RUM evaluate the whole tree for every candidate: measured 3x slower (500 ms
         against 170 ms for a query with 11 expansion phrases at 100k documents)."""
-        return "(" + " OR ".join(map(self._matching, tsqueries)) + ")", tsqueries
+        parts = [self._matching(q) for q in tsqueries]
+        return "(" + " OR ".join(c for c, _ in parts) + ")", [p for _, ps in parts for p in ps]
 
     def _ranked(self, cursor, plan, where, params, main, apart=False):
         phrases = expansion_tsqueries(plan)
@@ -409,14 +430,15 @@ class PostgresBackend:
             any_q = f"({main}) | ({expansion})" if expansion else main
             hits = self._page(cursor, any_q, where, params, plan.offset, plan.limit, by_date=True)
             return count, hits, facets
-        hits = self._page(cursor, main, where, params, plan.offset, plan.limit)
+        hits = self._page(cursor, main, where, params, plan.offset, plan.limit, apart=apart)
         if expansion and len(hits) < plan.limit:
             # The exact tier ends on this page; the expansion-only tier follows it. Its
             # offset needs the exact tier's size, which a short non-empty page gives.
             if hits:
                 main_count = plan.offset + len(hits)
             else:
-                main_count = self._count(cursor, [self._matching(main), *where], [main, *params])
+                match, match_params = self._matching(main)
+                main_count = self._count(cursor, [match, *where], [*match_params, *params])
             hits += self._page(
                 cursor,
                 expansion,
@@ -424,51 +446,79 @@ class PostgresBackend:
                 [main, *params],
                 max(0, plan.offset - main_count),
                 plan.limit - len(hits),
+                apart=apart,
             )
         return count, hits, facets
 
-    def _page(self, cursor, tsquery, where, params, offset, limit, by_date=False):
+    def _page(self, cursor, tsquery, where, params, offset, limit, by_date=False, apart=False):
         # The query literal is repeated (not joined in) so that the planner sees a constant and
         # the RUM index can return rows in rank order. The snippet text is read for the page's
         # rows only (outer query), from the version the entry was indexed from.
         from migralex.search.selectors import SNIPPET_SOURCE_CHARS
 
         rank, rank_params = "ts_rank(vector, %s::tsquery)", [tsquery]
-        ranked_by_rum = self.has_rum() and not by_date
+        match, match_params = "vector @@ %s::tsquery", [tsquery]
+        rum = "" if by_date else self._rum()
         if by_date:
             # Rows from the lexeme index, sorted by date: no vector read from TOAST.
             order, order_params = "date_ord DESC, document_id DESC", []
             rank, rank_params = "0.0", []
-            match = self._matching(tsquery)
-        elif ranked_by_rum:
+            match, match_params = self._matching(tsquery)
+        elif rum:
             order, order_params = "vector <=> %s::tsquery", [tsquery]
-            match = "vector @@ %s::tsquery"
         else:
             order, order_params = "ts_rank(vector, %s::tsquery) DESC, document_id", [tsquery]
-            match = "vector @@ %s::tsquery"
-        conditions = " AND ".join([match, *where])
-        if ranked_by_rum:
-            # The rows must come from RUM, in rank order. Any other plan (a bitmap scan, then a
-            # sort by rank) reads and scores the vector of every match from TOAST: measured
-            # 424 ms against 70 ms for "risque country:MA" at 100k documents.
-            cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off")
-        cursor.execute(
-            f"SELECT p.rank, p.payload, (SELECT left(t.normalized_text, %s) "
-            f"FROM {self.text_table} t WHERE t.id = p.version_id) FROM ("
-            f"SELECT {rank} AS rank, payload, version_id "
-            f"FROM {self.table} WHERE {conditions} "
-            f"ORDER BY {order} LIMIT %s OFFSET %s) p",
-            [SNIPPET_SOURCE_CHARS, *rank_params, tsquery, *params, *order_params, limit, offset],
-        )
-        rows = cursor.fetchall()
-        if ranked_by_rum:
-            cursor.execute(
-                "SET LOCAL enable_bitmapscan TO DEFAULT; SET LOCAL enable_sort TO DEFAULT"
+
+        def sql(conditions: list[str], top: str) -> str:
+            return (
+                f"SELECT p.*, (SELECT left(t.normalized_text, %s) "
+                f"FROM {self.text_table} t WHERE t.id = p.version_id) FROM ("
+                f"SELECT {top}{rank} AS rank, payload, version_id "
+                f"FROM {self.table} WHERE {' AND '.join([match, *conditions])} "
+                f"ORDER BY {order} LIMIT %s OFFSET %s) p"
             )
+
+        snippet, args = SNIPPET_SOURCE_CHARS, [*rank_params, *match_params, *params, *order_params]
+        if rum == "halves":
+            # Each half ranks its own matches (half of the scoring), side by side when the
+            # caller holds no transaction; the page is the best of both by RUM's distance.
+            both = [
+                (sql([*where, half], f"{order} AS distance, "), [snippet, tsquery, *args])
+                for half in HALVES
+            ]
+            top = [offset + limit, 0]
+            pending = postgres_side.submit(self._rum_rows, *both[1], top) if apart else None
+            first = self._rum_rows(*both[0], top, cursor)
+            second = pending.result() if pending else self._rum_rows(*both[1], top, cursor)
+            # A merge, not a sort: each half keeps RUM's own order, which is not always that of
+            # ``<=>`` recomputed from the row (up to ~2 % apart), so that page n+1 continues
+            # page n. Equal distances: the first half first.
+            merged = heapq.merge(first, second, key=lambda row: row[0])
+            rows = [row[1:] for row in merged][offset : offset + limit]
+        elif rum:
+            rows = self._rum_rows(sql(where, ""), [snippet, *args], [limit, offset], cursor)
+        else:
+            cursor.execute(sql(where, ""), [snippet, *args, limit, offset])
+            rows = cursor.fetchall()
         return [
             (0.0 if by_date else float(rank), _with_text(payload, text))
-            for rank, payload, text in rows
+            for rank, payload, _version, text in rows
         ]
+
+    def _rum_rows(self, sql: str, args: list, top: list[int], cursor=None) -> list[tuple]:
+        """Rows of ``sql``, a query ordered by RUM's distance. They must come from RUM, in rank
+        order: any other plan (a bitmap scan, then a sort by rank) reads and scores the vector
+        of every match from TOAST (measured 424 ms against 70 ms for "risque country:MA" at
+        100k documents). Without ``cursor``: on this thread's connection (a side one)."""
+        if cursor is None:
+            with transaction.atomic(), connection.cursor() as side:
+                side.execute(TEXT_QUERY_SETTINGS)
+                return self._rum_rows(sql, args, top, side)
+        cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off")
+        cursor.execute(sql, [*args, *top])
+        rows = cursor.fetchall()
+        cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT; SET LOCAL enable_sort TO DEFAULT")
+        return rows
 
     def _listing(self, cursor, plan, where, params, apart=False):
         from migralex.search.selectors import SNIPPET_SOURCE_CHARS

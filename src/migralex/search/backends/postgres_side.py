@@ -1,10 +1,10 @@
-"""Side connections of the PostgreSQL backend: the count and facets of a search run on a
-connection of their own while the caller's connection ranks the page (see
-``PostgresBackend.search``).
+"""Side connections of the PostgreSQL backend: the count and facets of a search, and the
+ranking of one half of the matches (migration 0006), run on connections of their own while the
+caller's connection ranks the other half (see ``PostgresBackend.search`` and ``_page``).
 
-Both queries read every match (the count from the lexeme index and the narrow rows, the page
-from RUM, which scores each match): one after the other they add up, side by side on two
-server processes the search takes the longer of the two.
+Each of these queries reads every match it covers (the count from the lexeme index and the
+narrow rows, the ranking from RUM, which scores each match): one after the other they add up,
+side by side on several server processes the search takes about the longest of them.
 
 The threads keep their connection between searches (Django's connections are per thread): a
 new server process would load the catalog entries of the table, its indexes and the text search
@@ -21,7 +21,7 @@ from concurrent.futures import Future
 
 from django.db import connection
 
-WORKERS = 4  # concurrent searches of one process that get a side connection at once
+WORKERS = 4  # side queries of one process at once (a search makes up to two)
 
 _tasks: queue.SimpleQueue = queue.SimpleQueue()
 _threads: list[threading.Thread] = []
