@@ -352,11 +352,12 @@ class TantivyBackend:
     def _facet_aggs(self, searcher: tantivy.Searcher) -> dict:
         aggs = {"year": {"terms": {"field": "year", "size": MAX_FACET_VALUES + 1}}}
         for name, slots in _COLUMNS.items():
-            more = _MORE[name]
-            # A "more" column no document fills (usual: most facets have one value, a few
-            # themes) is not aggregated: 20 % of the aggregation's cost.
-            filled = searcher.terms_with_prefix(more, "", limit=1)
-            for column in [*slots, more] if filled else slots:
+            for column in [*slots, _MORE[name]]:
+                # A column no document fills is not aggregated: usually the "more" ones (most
+                # facets have one value, a few themes: 20 % of the aggregation's cost) and the
+                # last slots ("" everywhere: a fourth theme, a second language).
+                if not any(term for term, _ in searcher.terms_with_prefix(column, "", limit=2)):
+                    continue
                 # One slot alone is the facet: its top values are the facet's (plus ""); slots
                 # to be summed need every value.
                 size = MAX_FACET_VALUES + 1 if len(slots) == 1 else _ALL_VALUES
@@ -493,18 +494,18 @@ class TantivyBackend:
                 parts.append((tantivy.Occur.Must, self._any_of(field, values)))
         if plan.years:
             lo, hi = plan.years
-            parts.append(
-                (
-                    tantivy.Occur.Must,
-                    tantivy.Query.range_query(
-                        self.schema,
-                        "year",
-                        tantivy.FieldType.Unsigned,
-                        lower_bound=lo if lo is not None else 1,
-                        upper_bound=hi,
-                    ),
-                )
+            # From the year terms (their postings read into a bitset once), not from the fast
+            # column, whose range docset costs more per candidate (at 1M documents, frequent
+            # words and year:2010..2020: 16-18 -> 13-15 ms CPU; the same documents).
+            years = tantivy.Query.range_query(
+                self.schema,
+                "year",
+                tantivy.FieldType.Unsigned,
+                lower_bound=lo if lo is not None else 1,
+                upper_bound=hi,
+                use_inverted_index=True,
             )
+            parts.append((tantivy.Occur.Must, years))
         if plan.access is not None:
             if len(plan.access) == 1 and plan.access[0] in AUDIENCES:
                 # Excluding the few documents this audience may not see skips through a short
