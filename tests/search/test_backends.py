@@ -268,3 +268,23 @@ def test_rum_halves_rank_as_one_index(both, monkeypatch):
     assert any(len(ids) == 3 for q in QUERIES for ids in split[q])
     monkeypatch.setitem(postgres._rum_layout, backend.table, "whole")  # one ranked scan
     assert {q: pages(q) for q in QUERIES} == split
+
+
+def test_side_threads_start_again_in_a_forked_child():
+    # A child forked after a search inherits the list of side threads but not the threads.
+    import os
+
+    from migralex.search.backends import postgres_side
+
+    try:
+        assert postgres_side.submit(lambda: 1).result(timeout=5) == 1
+        pid = os.fork()
+        if pid == 0:  # the child: report through the exit status only
+            try:
+                os._exit(0 if postgres_side.submit(lambda: 42).result(timeout=5) == 42 else 1)
+            except BaseException:
+                os._exit(1)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        postgres_side.close()

@@ -14,6 +14,7 @@ that drop the database need it); the next ``submit`` starts them again.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -26,11 +27,16 @@ WORKERS = 4  # side queries of one process at once (a search makes up to two)
 _tasks: queue.SimpleQueue = queue.SimpleQueue()
 _threads: list[threading.Thread] = []
 _lock = threading.Lock()
+_pid = os.getpid()
 
 
 def submit(fn: Callable, *args) -> Future:
     """Run ``fn(*args)`` on a side thread, with that thread's database connection."""
+    global _tasks, _pid
     with _lock:
+        if _pid != os.getpid():  # a forked child inherits the list, not the threads
+            _tasks, _pid = queue.SimpleQueue(), os.getpid()
+            _threads.clear()
         if not _threads:
             for i in range(WORKERS):
                 thread = threading.Thread(target=_work, name=f"migralex-pg-side-{i}", daemon=True)
