@@ -225,3 +225,33 @@ def test_access_filter_and_title_boost(tmp_path):
         count, hits, _ = backend.search(plan)
         assert [p["id"] for _, p in hits] == expected, access
         assert count == len(expected)
+
+
+def test_title_words_weigh_more_without_making_phrases(tmp_path):
+    # The title is indexed again in the body (TITLE_REPEAT times, as separate values): a title
+    # word outranks the same word in a body of the same length, and no phrase spans the copies
+    # ("forcé travail" would match "travail forcé travail forcé" written as one value).
+    records = []
+    for i, (title, text) in enumerate(
+        [
+            ("rapport annuel", "le travail forcé des migrantes"),
+            ("travail forcé", "le rapport annuel des migrantes"),
+        ],
+        start=1,
+    ):
+        record = _record(i, text, "fr")
+        record.title_terms = text_terms(title, "fr")
+        record.body_terms = record.title_terms + record.body_terms
+        records.append(record)
+    backend = TantivyBackend(tmp_path / "index")
+    backend.index(records, replace=False)
+
+    def ids(q):
+        _, hits, _ = backend.search(plan_for(parse(q), access=["anon"], facets=False))
+        return [p["id"] for _, p in hits]
+
+    assert tantivy_backend.TITLE_REPEAT >= 1
+    assert ids("travail") == [2, 1]
+    assert ids("rapport") == [1, 2]
+    assert ids('"travail forcé"') in ([2, 1], [1, 2])
+    assert ids('"forcé travail"') == []
