@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from migralex.search import services
-from migralex.search.backends.postgres import (
-    PostgresBackend,
+from migralex.search.backends.postgres import PostgresBackend
+from migralex.search.backends.postgres_literals import (
     expansion_tsqueries,
     facet_terms_literal,
     tsvector_literal,

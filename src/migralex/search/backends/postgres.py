@@ -30,17 +30,25 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 
 from migralex.search.backends import postgres_side
+from migralex.search.backends.postgres_literals import (
+    COUNT_TERM,
+    PHRASE,
+    clause_literal,
+    expansion_tsqueries,
+    facet_terms_literal,
+    main_tsquery,
+    quote_lexeme,
+    tsvector_literal,
+)
 from migralex.search.expansion import document_concepts, thesaurus_fingerprint
-from migralex.search.plan import FACETS, MAX_FACET_VALUES, Clause, IndexRecord, SearchPlan
+from migralex.search.plan import FACETS, MAX_FACET_VALUES, IndexRecord, SearchPlan
 
 TABLE = "search_searchentry"
-MAX_POSITION = 16383  # PostgreSQL's limit; later positions are clamped by it anyway
-MAX_LEXEMES_CHARS = 900_000  # tsvector values are capped at 1 MB
 _COLUMN = {"type": "doc_type", "country": "country", "status": "status", "source": "source"}
 _JSON_COLUMN = {"theme": "themes", "group": "groups", "lang": "langs"}
 _rum_layout: dict[str, str] = {}  # table -> "", "whole" or "halves" (see PostgresBackend._rum)
@@ -75,97 +83,6 @@ _CAST = {c: "::jsonb" for c in ("themes", "groups", "langs", "access", "payload"
 # at 100k documents for a 3-word query with a language filter). JIT off: a plan holding a
 # disabled node costs over jit_above_cost, and compiling takes longer than these queries run.
 TEXT_QUERY_SETTINGS = "SET LOCAL enable_seqscan = off; SET LOCAL jit = off"
-COUNT_TERM = "all"  # a facet lexeme every row has: its ts_stat count is the number of matches
-PHRASE = " <-> "  # in a tsquery literal: a phrase (lexemes never contain it)
-
-
-def _quote(term: str) -> str:
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def tsvector_literal(
-    title_terms: list[str], body_terms: list[str], concepts: Mapping[str, int] | None = None
-) -> str:
-    """'term':1A,5 … with positions; title terms at weight A (ranked higher).
-
-    ``concepts`` (thesaurus concept -> occurrences, see ``expansion.document_concepts``) become
-    lexemes of their own with one position per occurrence after the text's (their frequency
-    ranks the expansion tier; no phrase of the query language spans them)."""
-    positions: dict[str, list[str]] = {}
-    pos = 0
-    for weight, terms in (("A", title_terms), ("", body_terms)):
-        for term in terms:
-            pos = min(pos + 1, MAX_POSITION)
-            slot = positions.setdefault(term, [])
-            if len(slot) < 256:  # PostgreSQL keeps at most 256 positions per lexeme
-                slot.append(f"{pos}{weight}")
-    parts, size = [], 0
-    for concept, n in (concepts or {}).items():  # first: never cut by the size limit below
-        slots = []
-        for _ in range(min(n, 256)):
-            pos = min(pos + 1, MAX_POSITION)
-            slots.append(str(pos))
-        positions.pop(concept, None)
-        part = f"{_quote(concept)}:{','.join(slots)}"
-        size += len(part) + 1
-        parts.append(part)
-    for term, slots in positions.items():
-        part = f"{_quote(term)}:{','.join(slots)}"
-        size += len(part) + 1
-        if size > MAX_LEXEMES_CHARS:
-            break
-        parts.append(part)
-    return " ".join(parts)
-
-
-def facet_terms_literal(r: IndexRecord) -> str:
-    """The row's facet lexemes: "name:value" per facet value, and COUNT_TERM."""
-    terms = {COUNT_TERM}
-    for name, values in r.facets.items():
-        terms.update(f"{name}:{value}" for value in values if value)
-    if r.year > 0:
-        terms.add(f"year:{r.year}")
-    return " ".join(_quote(t) for t in sorted(terms))
-
-
-def _clause(clause: Clause) -> str:
-    if clause.kind == "prefix":
-        return f"{_quote(clause.terms[0])}:*"
-    if len(clause.terms) > 1:
-        return "(" + PHRASE.join(_quote(t) for t in clause.terms) + ")"
-    return _quote(clause.terms[0])
-
-
-def main_tsquery(plan: SearchPlan) -> str | None:
-    groups = []
-    for group in plan.must:
-        groups.append("(" + " | ".join(_clause(c) for c in group) + ")")
-    if plan.like:
-        groups = ["(" + " | ".join(_quote(t) for t, _ in plan.like) + ")"]
-    if not groups:
-        return None
-    return " & ".join(groups)
-
-
-def expansion_phrases(plan: SearchPlan) -> list[str]:
-    return list(
-        dict.fromkeys(
-            _clause(Clause("phrase", phrase)) for exp in plan.expansions for phrase in exp.phrases
-        )
-    )
-
-
-def expansion_tsqueries(plan: SearchPlan) -> list[str]:
-    """What the expansion tier looks for: the expansions' concept lexemes, stored at indexing
-    (one lexeme lookup per language, no positions to read), when every expansion has them;
-    else its phrases. The 14-18 phrases of an expansion are made of frequent words ("de",
-    "la"): measured 7.1 s for RUM to rank them for one query at 100k documents."""
-    if not plan.expansions:
-        return []
-    if all(exp.concepts for exp in plan.expansions):
-        concepts = dict.fromkeys(c for exp in plan.expansions for c in exp.concepts)
-        return ["(" + " | ".join(map(_quote, concepts)) + ")"]
-    return expansion_phrases(plan)
 
 
 class PostgresBackend:
@@ -307,7 +224,7 @@ class PostgresBackend:
             return cursor.fetchone()[0]
 
     def doc_freq(self, term: str) -> int:
-        match, params = self._matching(_quote(term))
+        match, params = self._matching(quote_lexeme(term))
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {self.table} WHERE {match}", params)
             return cursor.fetchone()[0]
@@ -341,7 +258,7 @@ class PostgresBackend:
         params: list = []
         for clause in plan.must_not:
             where.append("NOT (vector @@ %s::tsquery)")
-            params.append(_clause(clause))
+            params.append(clause_literal(clause))
         column = "{}" if indexed else "({} || '')"
         any_of = "{} ?| %s" if indexed else "jsonb_exists_any({}, %s)"
         for name, values in plan.filters.items():
