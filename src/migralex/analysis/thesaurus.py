@@ -78,7 +78,8 @@ def pseudo_documents() -> list[dict]:
     and keywords, then one per keyword. The model then knows every theme in every language even
     where the dev set is thin, and learns each keyword as evidence of its own rather than only
     the bag of them all (which only a text citing many keywords resembles). A lone keyword says
-    nothing about relevance: those examples carry themes only."""
+    nothing about relevance: those examples carry themes only. ``source`` marks them for the
+    training's weighting (``training.PSEUDO_WEIGHT``)."""
     docs = []
     for theme in themes():
         for lang in LANGS:
@@ -88,6 +89,7 @@ def pseudo_documents() -> list[dict]:
             docs.append(
                 {
                     "id": f"thesaurus-{theme['id']}-{lang}",
+                    "source": "thesaurus",
                     "lang": lang,
                     "title": theme["label"].get(lang, ""),
                     "text": theme.get("scope", {}).get(lang, "") + "\n" + " ; ".join(keywords),
@@ -98,6 +100,7 @@ def pseudo_documents() -> list[dict]:
             docs.extend(
                 {
                     "id": f"thesaurus-{theme['id']}-{lang}-{n}",
+                    "source": "thesaurus",
                     "lang": lang,
                     "title": "",
                     "text": keyword,
