@@ -32,7 +32,9 @@ CHAR_NGRAMS = range(3, 6)
 # Each block (words, characters) is L2-normalised on its own; the keyword evidence is added
 # at this weight. At full weight the model leaned on keyword counts alone (the thesaurus
 # pseudo-documents make them look decisive) and ranked secondary themes worse; the keywords
-# still reach the model as words, through the thesaurus examples.
+# still reach the model as words, through the thesaurus examples. The two text blocks at equal
+# weight: the character block at 0.6 or 1.5 times the word block gave a 5-fold CV theme
+# micro-F1 of 0.789 and 0.793 against 0.794 (979 examples, seed 13).
 RULE_WEIGHT = 0.1
 _WORD = re.compile(r"\w+", re.UNICODE)
 
