@@ -46,8 +46,8 @@ UNANCHORED_THRESHOLDS = (0.7, 0.8, 0.9, 1.0)  # 1.0: never without an anchor wor
 # Arabic 0.766 -> 0.775): a small gain, within the folds' noise; C=128 did the same as 32, and
 # dropping class_weight="balanced" at C=32 gave 0.784.
 # Other learners measured against this one (979 examples, 5-fold CV theme micro-F1, seed 13,
-# baseline 0.794; all within the folds' noise or worse, so not kept): NB-SVM log-count-ratio
-# feature scaling 0.768; LinearSVC (C=1) + the same Platt calibration 0.787; thesaurus
+# baseline 0.794 with pseudo-documents at weight 1; all within the folds' noise or worse, so
+# not kept): NB-SVM log-count-ratio feature scaling 0.768; LinearSVC (C=1) + the same Platt calibration 0.787; thesaurus
 # pseudo-documents weighted 0.3 / 3 0.792 / 0.789; theme heads trained on relevant texts only
 # 0.795; mean of three heads (all features, words only, characters only) 0.795; both at once
 # 0.789 (seed 7: 0.783 vs 0.788). Decision rules on the same held-out probabilities did no
