@@ -37,8 +37,9 @@ Hence the choices:
   quiet machine: 1.26-1.28 CPU-s a page, 1.36-1.41 pages/s on two cores (8 pages); with 32
   pages, so that the worker's first document weighs less, 1.16 against 1.49 for the old code,
   1.63 against 1.27 pages/s (0.82 a core), characters wrong 0.02% against 0.17%.
-  Lines are cropped upright, so a page whose long lines drift by a third of a line's height (about 1 degree) is first straightened by the slope of Tesseract's baselines: without
-  it, 2 and 3 degrees of skew made 1.3% and 16% of the characters wrong (the one-pass page
+  Lines are cropped upright, so a page whose long lines drift by a third of a line's height
+  (about 1 degree) is first straightened by the slope of Tesseract's baselines: without it,
+  2 and 3 degrees of skew made 1.3% and 16% of the characters wrong (the one-pass page
   reading: 0.15% and 0.2%), with it 0-0.03% up to 5 degrees, at the cost of a second layout
   analysis on such pages. The layout analysis finds columns and pictures as the page reading
   does (a photograph read as lines came out as junk). With no language model it orders columns
