@@ -90,14 +90,9 @@ class PostgresBackend:
     # Count and facets on a side connection while the page is ranked (see ``search``).
     count_apart = True
 
-    def __init__(
-        self,
-        table: str = TABLE,
-        rum_index: str = "",
-        text_table: str = "documents_version",
-    ):
-        # Other tables of the same shape may be given (the benchmark uses scratch ones).
-        # ``rum_index`` is not used: the RUM indexes are found on the table (see ``_rum``).
+    def __init__(self, table: str = TABLE, text_table: str = "documents_version"):
+        # Other tables of the same shape may be given (the benchmark uses scratch ones); their
+        # RUM indexes are found on the table, whatever their names (see ``_rum``).
         self.table = table
         self.text_table = text_table  # id -> normalized_text of the indexed versions
 
