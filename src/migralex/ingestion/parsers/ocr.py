@@ -90,6 +90,7 @@ import threading
 import time
 from pathlib import Path
 
+from migralex.common.text import ARABIC_RE
 from migralex.ingestion.parsers import result
 
 # Render a page at its scan's own resolution within these bounds: upsampling a 200 dpi scan to
@@ -231,10 +232,7 @@ class _Engine:
         """The page's text, or None when the deadline came first."""
         if self.lines is not None:
             return self.lines.read(image, dpi, deadline)
-        pixels = _set_image(self.api, image, dpi)
-        done = _recognize(self.api, deadline)
-        del pixels  # kept alive until read
-        if not done:
+        if not _recognize(self.api, image, dpi, deadline):
             return None
         return self.api.GetUTF8Text()
 
@@ -267,9 +265,13 @@ def _set_image(api, image, dpi: int) -> bytes:
     return pixels
 
 
-def _recognize(api, deadline: float) -> bool:
+def _recognize(api, image, dpi: int, deadline: float) -> bool:
+    """Recognise ``image``; False when the deadline came first."""
+    pixels = _set_image(api, image, dpi)
     milliseconds = int((deadline - time.monotonic()) * 1000)
-    return milliseconds > 0 and api.Recognize(timeout=milliseconds)
+    done = milliseconds > 0 and api.Recognize(timeout=milliseconds)
+    del pixels  # kept alive until recognised
+    return done
 
 
 def _script_groups(languages: str) -> list[str]:
@@ -284,7 +286,7 @@ def _script_groups(languages: str) -> list[str]:
 def _is_arabic(text: str) -> bool:
     """Whether most letters of ``text`` are Arabic."""
     letters = [c for c in text if c.isalpha()]
-    return sum("\u0600" <= c <= "\u06ff" for c in letters) * 2 > len(letters)
+    return len(ARABIC_RE.findall("".join(letters))) * 2 > len(letters)
 
 
 class _LineReader:
@@ -350,10 +352,7 @@ class _LineReader:
 
     def _read(self, arabic: bool, crop, dpi: int, deadline: float) -> tuple[str, int] | None:
         api = self.engines[arabic]
-        pixels = _set_image(api, crop, dpi)
-        done = _recognize(api, deadline)
-        del pixels  # kept alive until read
-        if not done:
+        if not _recognize(api, crop, dpi, deadline):
             return None
         return api.GetUTF8Text(), api.MeanTextConf()
 
