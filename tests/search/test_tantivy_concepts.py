@@ -5,6 +5,9 @@ instead of the expressions' phrases, with the same matches."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -56,6 +59,30 @@ def test_document_concepts_are_the_phrase_matches(terms, data):
             at = data.draw(st.integers(0, len(terms)))
             terms = terms[:at] + list(data.draw(st.sampled_from(seqs))) + terms[at:]
     assert set(document_concepts(terms)) == _brute_force(terms)
+
+
+def test_document_concepts_order_does_not_depend_on_the_hash_seed():
+    # The order is the concepts' positions in the PostgreSQL vector: a reindex in another
+    # process must write the same vector.
+    terms = [t for seqs in EXPRESSIONS.values() for seq in seqs for t in seq]
+    script = (
+        "import json, sys; import django; django.setup();"
+        "from migralex.search.expansion import document_concepts;"
+        "print(json.dumps(list(document_concepts(json.loads(sys.stdin.read())).items())))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            input=json.dumps(terms),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert len(json.loads(outputs.pop())) > 3
 
 
 def _record(i: int, text: str, lang: str) -> IndexRecord:

@@ -195,7 +195,9 @@ def document_concepts(terms: list[str], joined: str | None = None) -> Counter[st
     if not present:
         return found
     padded = f" {joined if joined is not None else ' '.join(terms)} "
-    for first in present:
+    # In sorted order, not the set's: the concepts' order becomes their positions in the
+    # PostgreSQL vector, which must not change with the process's string hash seed.
+    for first in sorted(present):
         for needle_terms, text, concept in by_first.get(first, ()):
             if needle_terms <= present:
                 n = padded.count(text)
