@@ -171,3 +171,159 @@ def test_moroccan_corpus_is_not_read_as_another_watched_country(corpora):
             other.append((path.name, result["country"]))
     assert len(paths) >= 400
     assert len(other) <= 0.01 * len(paths), other
+
+
+# The jurisdiction over the people's nationality (see heading.py): a country opening the title,
+# a foreign state's own courts and laws, while a watched country's own texts stay its own.
+@pytest.mark.parametrize(
+    "title,text,country",
+    [
+        # A country (or one of its places) opening the title
+        (
+            "Liban : de nouvelles règles pour les travailleuses domestiques",
+            "Le ministère du Travail a publié une note sur les contrats types.",
+            "LB",
+        ),
+        (
+            "Jordanie : le délai de régularisation prolongé de trois mois",
+            "Les travailleurs égyptiens concernés doivent se présenter avant la fin du mois.",
+            "JO",
+        ),
+        (
+            "Italy: seasonal permits still delayed for Tunisian farmhands",
+            "Hundreds of Tunisian workers are waiting for their papers.",
+            "IT",
+        ),
+        (
+            "Huelva: new housing rules for seasonal farm workers",
+            "Moroccan women recruited for the strawberry harvest will be housed on the farms.",
+            "ES",
+        ),
+        (
+            "قطر: تمديد مهلة تسوية أوضاع العمال الوافدين",
+            "أعلنت وزارة العمل تمديد المهلة لفائدة العمال المغاربة والمصريين.",
+            "QA",
+        ),
+        (
+            "لبنان: عاملات المنازل يطالبن بأجورهن المتأخرة",
+            "نظمت عاملات من جنسيات مختلفة وقفة أمام وزارة العمل.",
+            "LB",
+        ),
+        # A bilateral lead takes the watched party; a consulate is its sending state's.
+        (
+            "Maroc–Espagne : le groupe mixte fait le point sur les saisonnières",
+            "Les délégations marocaine et espagnole se sont réunies à Madrid.",
+            "MA",
+        ),
+        (
+            "Tunisia–Italy: a new quota of seasonal work permits",
+            "The Italian government granted additional places to Tunisian workers.",
+            "TN",
+        ),
+        (
+            "القنصلية العامة للمملكة المغربية بمدريد: مواعيد جديدة لتجديد الجوازات",
+            "أعلنت القنصلية عن مواعيد جديدة لأفراد الجالية المغربية.",
+            "MA",
+        ),
+        # A foreign state's court
+        (
+            "Arrêt de la Cour suprême espagnole sur la pension d'un ouvrier marocain",
+            "La Cour suprême espagnole a jugé que les cotisations du travailleur marocain comptent.",
+            "ES",
+        ),
+        (
+            "Spanish Supreme Court rules on a Moroccan worker's invalidity pension",
+            "The Spanish Supreme Court held that the Moroccan contributions must be counted.",
+            "ES",
+        ),
+        (
+            "حكم محكمة الاستئناف الإيطالية لصالح عامل تونسي",
+            "أيدت محكمة الاستئناف الإيطالية حق العامل التونسي في التعويض عن الفصل.",
+            "IT",
+        ),
+        (
+            "محكمة التمييز الأردنية تنصف عاملة منزلية",
+            "قضت المحكمة بأحقية العاملة في أجورها وفق قانون العمل الأردني.",
+            "JO",
+        ),
+        # A foreign law about Moroccans or Egyptians
+        (
+            "Ce que change la loi espagnole sur les étrangers pour les Marocains",
+            "La loi espagnole ouvre la régularisation aux Marocains présents depuis deux ans.",
+            "ES",
+        ),
+        (
+            "Italian law on citizenship and Moroccan families",
+            "Under Italian law, Moroccan children born there may apply at eighteen.",
+            "IT",
+        ),
+        (
+            "ما يتيحه القانون الإسباني للعمال المغاربة",
+            "يسمح القانون الإسباني للعمال المغاربة بتسوية أوضاعهم بعد سنتين من الإقامة.",
+            "ES",
+        ),
+        (
+            "القانون اللبناني والعمال المصريون في البناء",
+            "لا يشمل القانون اللبناني العمال المصريين الموسميين بنظام الضمان.",
+            "LB",
+        ),
+        # A watched country's own text naming a foreign country
+        (
+            "Circulaire relative au recrutement de saisonnières pour l'Espagne",
+            "Le ministre de l'Intérieur du Royaume du Maroc charge l'Agence nationale de "
+            "promotion de l'emploi et des compétences de présélectionner les candidates au "
+            "départ vers l'Espagne. Les walis et gouverneurs veilleront à Tanger et à Nador.",
+            "MA",
+        ),
+        (
+            "منشور بشأن المغاربة العائدين من إسبانيا",
+            "تنفيذا لتعليمات الحكومة المغربية، تتولى المديرية العامة للأمن الوطني استقبال "
+            "المغاربة العائدين من إسبانيا بميناء طنجة المتوسط.",
+            "MA",
+        ),
+        (
+            "ANETI selects workers for Italian farms",
+            "The National Agency for Employment and Independent Work published the list of "
+            "Tunisian candidates from Kairouan and Sidi Bouzid for farms in Italy.",
+            "TN",
+        ),
+    ],
+)
+def test_jurisdiction_outweighs_nationality(title, text, country):
+    assert analyse_text(text, title, classifier=None)["country"] == country
+
+
+@pytest.mark.parametrize(
+    "title,country",
+    [
+        ("صدر عن مجلس النواب اللبناني", "LB"),
+        ("إقامة اللاجئين في البقاع وعكار", "LB"),
+        ("la Sûreté générale libanaise", "LB"),
+        ("Lebanese pounds lost their value", "LB"),
+        ("المملكة الأردنية الهاشمية", "JO"),
+        ("مخيم الزعتري", "JO"),
+        ("les travailleurs du textile à Irbid", "JO"),
+        ("the Jordan Valley farms", "JO"),
+        ("Protocole de Palerme sur la traite", "INT"),
+        ("اعتماد خطة عمل الرباط", "INT"),
+        ("The Paris Principles on national institutions", "INT"),
+    ],
+)
+def test_new_country_cues(title, country):
+    assert _country("", title) == country
+
+
+@pytest.mark.parametrize(
+    "text", ["تجاوز العقبة الأولى في المفاوضات", "صور المهاجرين على الحدود", "البطاقة الزرقاء"]
+)
+def test_jordan_and_lebanon_words_that_are_not_cues(text):
+    assert _country(text) is None
+
+
+def test_an_article_ends_an_english_state_institution():
+    # "for Italy the court noted": no Italian court, a mere (foreign, damped) mention.
+    assert (
+        country_scores([], name_terms("the boat was to sail for Italy the court noted"))["IT"]
+        == 0.5
+    )
+    assert country_scores([], name_terms("the Italian court noted"))["IT"] == 2.0

@@ -142,6 +142,7 @@ def analyse_text(text: str, title: str | None = None, *, classifier=_CURRENT) ->
         gazette_country=next((g["country"] for g in gazettes if g["country"]), None),
         references=refs,
         doc_type=doc_type,
+        lead_terms=name_terms(heading.title_lead(title) or ""),
     )
     country = heading.country_from(scores) or _model_choice(
         classified.get("country_probs"), _MODEL_COUNTRY_MIN_PROB
