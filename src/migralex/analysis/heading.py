@@ -26,9 +26,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import takewhile
 
 from migralex.analysis import thesaurus
 from migralex.analysis.terms import name_terms
+from migralex.common.text import ARABIC_RE
 
 WATCHED = {"MA", "TN", "LY", "EG", "INT"}
 _OPENING_TERMS = 3  # a type cue must start within the first words of the heading
@@ -56,7 +58,6 @@ _STATE_NOUNS = (
     "محكمه محاكم قاضي قضاء نيابه مجلس وزاره وزير برلمان قانون قوانين مرسوم قرار دستور"
 )
 _MISSIONS = "consulat consulats ambassade consulate consulates embassy قنصليه سفاره"
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
 _NOUN_BEFORE = 3  # fr/ar: the noun within this many terms before the country
 # en: the noun within this many terms after the country ("Spanish Supreme Court"), no article
 # between ("sailed for Italy; the court noted" names no Italian court).
@@ -182,9 +183,8 @@ def _state_mentions(index, terms: list[str]):
         before = terms[max(0, position - _NOUN_BEFORE) : position]
         # Arabic puts the country after the noun only: "المغاربة وفق القانون الإسباني" is
         # Spanish law, not a Moroccan one.
-        after = [] if _ARABIC.search(terms[position]) else terms[end : end + _NOUN_AFTER]
-        if any(t in _ARTICLES for t in after):
-            after = after[: min(after.index(t) for t in after if t in _ARTICLES)]
+        after = [] if ARABIC_RE.search(terms[position]) else terms[end : end + _NOUN_AFTER]
+        after = list(takewhile(lambda t: t not in _ARTICLES, after))
         # A cue naming the institution itself ("Cour de cassation française") is one too; the
         # international bodies are no state's.
         around = [*before, *terms[position:end], *after]
